@@ -1,0 +1,149 @@
+//! The one error type shared by the browser and the server.
+//!
+//! It carries *what* went wrong as data; the person reads it in their language through
+//! [`crate::ui::error_text::ErrorText`]. `Display` is the Vietnamese text, used in logs,
+//! in tests and wherever no translation context exists. Internal details never leave the
+//! server: they are logged where they happen and become [`AppError::Internal`].
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Why an input was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooLong { max: u32 },
+    OutOfRange { min: i64, max: i64 },
+    BadFormat,
+    UnknownChoice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Bạn cần đăng nhập để tiếp tục.")]
+    Unauthenticated,
+    #[error("Bạn không có quyền xem hoặc thay đổi mục này.")]
+    Forbidden,
+    #[error("Không tìm thấy mục này.")]
+    NotFound,
+    #[error("Tên đăng nhập hoặc mật khẩu không đúng.")]
+    BadCredentials,
+    #[error("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")]
+    TooManyAttempts { minutes: u32 },
+    #[error("{}", invalid_vi(field, problem))]
+    Invalid { field: String, problem: Problem },
+    #[error("Dữ liệu đã được người khác thay đổi. Vui lòng tải lại và thử lại.")]
+    Conflict,
+    #[error("Máy chủ gặp lỗi. Vui lòng thử lại sau.")]
+    Internal,
+    #[error("Không kết nối được máy chủ: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, problem: Problem) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            problem,
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::BadCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::Invalid { .. } => 422,
+            Self::TooManyAttempts { .. } => 429,
+            Self::Internal => 500,
+            Self::Transport(_) => 502,
+        }
+    }
+}
+
+/// The Vietnamese name of an input field, as used in messages.
+pub fn field_name_vi(field: &str) -> &str {
+    match field {
+        "username" => "Tên đăng nhập",
+        "password" => "Mật khẩu",
+        "query" => "Từ khóa tìm kiếm",
+        "page" => "Trang",
+        "cell" => "Chi bộ",
+        "member" => "Đảng viên",
+        "household" => "Hộ gia đình",
+        other => other,
+    }
+}
+
+fn invalid_vi(field: &str, problem: &Problem) -> String {
+    let name = field_name_vi(field);
+    match problem {
+        Problem::Required => format!("{name}: cần nhập."),
+        Problem::TooLong { max } => format!("{name}: dài quá {max} ký tự."),
+        Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
+        Problem::BadFormat => format!("{name}: không đúng định dạng."),
+        Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => Self::Transport(e),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                Self::invalid("request", Problem::BadFormat)
+            }
+            ServerFnErrorErr::MissingArg(arg) => Self::invalid(arg, Problem::Required),
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            other => {
+                tracing::error!(error = %other, "database error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_vietnamese_and_name_the_field() {
+        let e = AppError::invalid("username", Problem::Required);
+        assert_eq!(e.to_string(), "Tên đăng nhập: cần nhập.");
+        assert_eq!(e.status(), 422);
+        let e = AppError::invalid("query", Problem::TooLong { max: 100 });
+        assert_eq!(e.to_string(), "Từ khóa tìm kiếm: dài quá 100 ký tự.");
+    }
+
+    #[test]
+    fn errors_survive_the_wire() {
+        let e = AppError::TooManyAttempts { minutes: 15 };
+        let bytes = e.ser();
+        assert_eq!(AppError::de(bytes), e);
+    }
+
+    #[test]
+    fn statuses_distinguish_who_from_what() {
+        assert_eq!(AppError::Unauthenticated.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::Conflict.status(), 409);
+    }
+}

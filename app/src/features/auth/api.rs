@@ -1,0 +1,149 @@
+//! Signing in and out, and who is signed in.
+
+use leptos::prelude::*;
+
+use super::model::{Me, SignInForm};
+use crate::error::AppError;
+
+/// Who is signed in, if anyone.
+#[server(endpoint = "auth/me")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    use crate::server::scope::{Caller, answer};
+    answer(async { Ok(Caller::optional().await?.map(|c| c.me)) }).await
+}
+
+/// Signs in with a username and password. Works as a plain HTML form too: on success it
+/// redirects to the person's landing page (or `next`), on failure back to the sign-in page.
+#[server(endpoint = "auth/sign_in")]
+pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
+    use super::model::safe_next;
+    use crate::error::Problem;
+    use crate::server::{auth, scope::*, state::pool};
+
+    answer(async move {
+        let username = form.username.trim().to_lowercase();
+        if username.is_empty() {
+            return fail_to_form(AppError::invalid("username", Problem::Required), &form.next);
+        }
+        if username.chars().count() > 64 {
+            return fail_to_form(AppError::invalid("username", Problem::TooLong { max: 64 }), &form.next);
+        }
+        if form.password.is_empty() {
+            return fail_to_form(AppError::invalid("password", Problem::Required), &form.next);
+        }
+        if form.password.len() > 1024 {
+            return fail_to_form(AppError::invalid("password", Problem::TooLong { max: 1024 }), &form.next);
+        }
+        let pool = pool()?;
+        let addr = remote_addr();
+        if let Some(minutes) = auth::throttled(&pool, &username, &addr).await? {
+            tracing::warn!(%username, %addr, "sign-in throttled");
+            return fail_to_form(AppError::TooManyAttempts { minutes }, &form.next);
+        }
+        let mut session = auth_session().await?;
+        let user = session
+            .authenticate(auth::Credentials {
+                username: username.clone(),
+                password: form.password,
+            })
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "sign-in backend error");
+                AppError::Internal
+            })?;
+        auth::record_attempt(&pool, &username, &addr, user.is_some()).await?;
+        let Some(user) = user else {
+            tracing::info!(%username, %addr, "sign-in refused");
+            return fail_to_form(AppError::BadCredentials, &form.next);
+        };
+        session.login(&user).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot store the session");
+            AppError::Internal
+        })?;
+        tracing::info!(user.id = user.me.user_id, %username, "signed in");
+        let target = safe_next(&form.next)
+            .map(str::to_string)
+            .unwrap_or_else(|| user.me.home_path());
+        leptos_axum::redirect(&target);
+        Ok(user.me)
+    })
+    .await
+}
+
+/// Ends the session and goes back to the sign-in page.
+#[server(endpoint = "auth/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::scope::*;
+    answer(async {
+        let mut session = auth_session().await?;
+        session.logout().await.map_err(|e| {
+            tracing::error!(error = %e, "cannot end the session");
+            AppError::Internal
+        })?;
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
+}
+
+/// For a plain HTML form post, sends the browser back to the sign-in page with the reason;
+/// for a call from the app, just returns the error.
+#[cfg(feature = "ssr")]
+fn fail_to_form<T>(err: AppError, next: &str) -> Result<T, AppError> {
+    use http::request::Parts;
+    let is_form_post = use_context::<Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|s| s.contains("text/html"))
+    });
+    if is_form_post {
+        let code = match &err {
+            AppError::TooManyAttempts { minutes } => format!("throttled-{minutes}"),
+            AppError::Invalid { field, .. } => format!("missing-{field}"),
+            _ => "credentials".to_string(),
+        };
+        let mut url = format!("/login?error={code}");
+        if let Some(next) = super::model::safe_next(next) {
+            url.push_str("&next=");
+            url.push_str(&leptos_router::location::Url::escape(next));
+        }
+        leptos_axum::redirect(&url);
+    }
+    Err(err)
+}
+
+/// The client's address, for throttling; empty when unknown.
+#[cfg(feature = "ssr")]
+fn remote_addr() -> String {
+    use http::request::Parts;
+    let Some(parts) = use_context::<Parts>() else {
+        return String::new();
+    };
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// What the sign-in page needs to know before anyone signs in.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SignInPageInfo {
+    /// This installation holds the demo ward: the page shows the demo accounts.
+    pub demo: bool,
+}
+
+#[server(endpoint = "auth/sign_in_info")]
+pub async fn sign_in_info() -> Result<SignInPageInfo, AppError> {
+    use crate::server::{scope::answer, state::pool};
+    answer(async {
+        let demo: Option<String> = sqlx::query_scalar("SELECT value FROM app_settings WHERE key = 'demo'")
+            .fetch_optional(&pool()?)
+            .await?;
+        Ok(SignInPageInfo {
+            demo: demo.as_deref() == Some("1"),
+        })
+    })
+    .await
+}

@@ -1,0 +1,3 @@
+pub mod api;
+pub mod model;
+pub mod sign_in_page;

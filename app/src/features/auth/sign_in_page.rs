@@ -1,0 +1,132 @@
+//! The sign-in page: a plain form that works before (and without) the app's script.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{SignIn, current_user, sign_in_info};
+use crate::error::{AppError, Problem};
+use crate::i18n::*;
+use crate::ui::error_text::ErrorNotice;
+use crate::ui::layout::LanguageSwitch;
+
+/// The error a plain form post was sent back with (`?error=…`).
+fn error_from_query(code: &str) -> Option<AppError> {
+    match code {
+        "" => None,
+        "credentials" => Some(AppError::BadCredentials),
+        "missing-username" => Some(AppError::invalid("username", Problem::Required)),
+        "missing-password" => Some(AppError::invalid("password", Problem::Required)),
+        other => other
+            .strip_prefix("throttled-")
+            .and_then(|m| m.parse().ok())
+            .map(|minutes| AppError::TooManyAttempts { minutes })
+            .or(Some(AppError::BadCredentials)),
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let next = query.with_untracked(|q| q.get("next").unwrap_or_default());
+    let url_error = query.with_untracked(|q| error_from_query(&q.get("error").unwrap_or_default()));
+    let action = ServerAction::<SignIn>::new();
+    let me = Resource::new(|| (), |_| current_user());
+    let info = Resource::new(|| (), |_| sign_in_info());
+    let pending = action.pending();
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => url_error.clone(),
+    };
+
+    view! {
+        <Title text=move || t_string!(i18n, sign_in.title).to_string() />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <Redirect path=me.home_path() /> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+        <main id="main" class="sign-in">
+            <div class="sign-in__panel">
+                <div class="sign-in__brand">
+                    <span class="brand__mark brand__mark--large" aria-hidden="true">"GB"</span>
+                    <div>
+                        <p class="sign-in__app">{t!(i18n, app_name)}</p>
+                        <p class="sign-in__tagline">{t!(i18n, tagline)}</p>
+                    </div>
+                </div>
+                <h1>{t!(i18n, sign_in.title)}</h1>
+                <p class="sign-in__intro">{t!(i18n, sign_in.intro)}</p>
+                <ActionForm action attr:class="form sign-in__form">
+                    <input type="hidden" name="form[next]" value=next.clone() />
+                    <label class="field">
+                        <span class="field__label">{t!(i18n, sign_in.username)}</span>
+                        <input
+                            name="form[username]"
+                            autocomplete="username"
+                            autocapitalize="none"
+                            spellcheck="false"
+                            required
+                            maxlength="64"
+                        />
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{t!(i18n, sign_in.password)}</span>
+                        <input
+                            type="password"
+                            name="form[password]"
+                            autocomplete="current-password"
+                            required
+                        />
+                    </label>
+                    {move || error().map(|err| view! { <ErrorNotice err /> })}
+                    <button type="submit" class="button button--primary button--wide" disabled=pending>
+                        {move || {
+                            if pending.get() {
+                                t_string!(i18n, sign_in.working).to_string()
+                            } else {
+                                t_string!(i18n, sign_in.submit).to_string()
+                            }
+                        }}
+                    </button>
+                </ActionForm>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        info.await
+                            .ok()
+                            .filter(|i| i.demo)
+                            .map(|_| view! { <p class="sign-in__hint">{t!(i18n, sign_in.demo_hint)}</p> })
+                    })}
+                </Suspense>
+                <div class="sign-in__footer">
+                    <LanguageSwitch />
+                </div>
+            </div>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_errors_come_back_from_the_query() {
+        assert_eq!(error_from_query(""), None);
+        assert_eq!(error_from_query("credentials"), Some(AppError::BadCredentials));
+        assert_eq!(
+            error_from_query("throttled-12"),
+            Some(AppError::TooManyAttempts { minutes: 12 })
+        );
+        assert_eq!(
+            error_from_query("missing-username"),
+            Some(AppError::invalid("username", Problem::Required))
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! The product, one folder per feature: `model.rs` (shared types and pure rules),
+//! `api.rs` (server functions: the only door), `repo.rs` (SQL, server only) and views.
+
+pub mod auth;
+pub mod org;

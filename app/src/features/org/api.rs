@@ -1,0 +1,173 @@
+//! Server functions for units, members and households.
+
+use leptos::prelude::*;
+
+use super::model::*;
+use crate::error::AppError;
+
+/// The cells the caller may look at, with their counts.
+#[server(endpoint = "org/cells")]
+pub async fn list_cells() -> Result<Vec<CellSummary>, AppError> {
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let pool = pool()?;
+        let cells = caller.readable_cells(&pool).await?;
+        Ok(super::repo::cell_summaries(&pool, &cells).await?)
+    })
+    .await
+}
+
+/// A cell's header: its name, its ward, and whether the caller may change it.
+#[server(endpoint = "org/cell")]
+pub async fn get_cell(cell: i64) -> Result<CellInfo, AppError> {
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let scope = caller.read_cell(&pool()?, cell).await?;
+        Ok(super::repo::cell_info(&scope))
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn parse_page(page: u32) -> Result<u32, AppError> {
+    if (1..=100_000).contains(&page) {
+        Ok(page)
+    } else {
+        Err(AppError::invalid(
+            "page",
+            crate::error::Problem::OutOfRange { min: 1, max: 100_000 },
+        ))
+    }
+}
+
+/// A cell's members, searched without regard to diacritics.
+#[server(endpoint = "org/members")]
+pub async fn list_members(
+    cell: i64,
+    query: String,
+    status: Option<MemberStatus>,
+    page: u32,
+) -> Result<Page<MemberRow>, AppError> {
+    use super::repo::{MemberFilter, list_members};
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let filter = MemberFilter {
+            query: parse_query(&query)?,
+            status,
+        };
+        let page = parse_page(page)?;
+        let pool = pool()?;
+        let scope = caller.read_cell(&pool, cell).await?;
+        Ok(list_members(&pool, &scope, &filter, page).await?)
+    })
+    .await
+}
+
+/// A cell's households, searched by head of household, address or phone.
+#[server(endpoint = "org/households")]
+pub async fn list_households(
+    cell: i64,
+    query: String,
+    tag: Option<HouseholdTag>,
+    assigned: Option<bool>,
+    page: u32,
+) -> Result<Page<HouseholdRow>, AppError> {
+    use super::repo::{HouseholdFilter, list_households};
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let filter = HouseholdFilter {
+            query: parse_query(&query)?,
+            tag,
+            assigned,
+        };
+        let page = parse_page(page)?;
+        let pool = pool()?;
+        let scope = caller.read_cell(&pool, cell).await?;
+        Ok(list_households(&pool, &scope, &filter, page).await?)
+    })
+    .await
+}
+
+/// A member's page. A member may open their own; the cell's readers may open any of its members.
+#[server(endpoint = "org/member")]
+pub async fn get_member(member: i64) -> Result<MemberDetail, AppError> {
+    use super::repo;
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let pool = pool()?;
+        let cell_id = repo::member_cell(&pool, member).await?.ok_or(AppError::Forbidden)?;
+        let scope = if caller.me.member_id == Some(member) {
+            own_cell_scope(&caller, &pool, cell_id).await?
+        } else {
+            caller.read_cell(&pool, cell_id).await?
+        };
+        let (row, notes, workplace_committee) =
+            repo::member(&pool, &scope, member).await?.ok_or(AppError::NotFound)?;
+        Ok(MemberDetail {
+            member: row,
+            cell: repo::cell_info(&scope),
+            notes,
+            workplace_committee,
+            status_history: repo::status_history(&pool, member).await?,
+            households: repo::member_households(&pool, member).await?,
+            history: repo::member_history(&pool, member).await?,
+        })
+    })
+    .await
+}
+
+/// A household's page: the cell's readers, or the member who looks after it.
+#[server(endpoint = "org/household")]
+pub async fn get_household(household: i64) -> Result<HouseholdDetail, AppError> {
+    use super::repo;
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let pool = pool()?;
+        let cell_id = repo::household_cell(&pool, household)
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        let scope = if caller.looks_after(&pool, household).await? {
+            own_cell_scope(&caller, &pool, cell_id).await?
+        } else {
+            caller.read_cell(&pool, cell_id).await?
+        };
+        repo::household(&pool, &scope, household)
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// The households the signed-in member looks after now.
+#[server(endpoint = "org/my_households")]
+pub async fn my_households() -> Result<Vec<HouseholdRow>, AppError> {
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let Some(member) = caller.me.member_id else {
+            return Ok(vec![]);
+        };
+        Ok(super::repo::member_households(&pool()?, member).await?)
+    })
+    .await
+}
+
+/// The scope of the caller's own cell, read-only, for their own record.
+#[cfg(feature = "ssr")]
+async fn own_cell_scope(
+    caller: &crate::server::scope::Caller,
+    pool: &crate::server::db::Pool,
+    cell_id: i64,
+) -> Result<crate::server::scope::CellScope, AppError> {
+    match caller.read_cell(pool, cell_id).await {
+        Ok(scope) => Ok(scope),
+        Err(AppError::Forbidden) => crate::server::scope::cell_scope_unchecked(pool, cell_id).await,
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,118 @@
+//! One member: who they are, what they look after, and their history.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::api::get_member;
+use super::model::*;
+use super::widgets::{HistoryTable, LastVisit, PhoneLink, StatusBadge, TagList, id_param, status_label};
+use crate::i18n::*;
+use crate::ui::format;
+use crate::ui::status_page::ErrorPanel;
+
+#[component]
+pub fn MemberPage() -> impl IntoView {
+    let member = id_param("member");
+    let detail = Resource::new(move || member.get(), get_member);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <MemberView d /> }.into_any(),
+                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MemberView(d: MemberDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let m = d.member;
+    let cell_href = format!("/cells/{}/members", d.cell.id);
+    let gender = m.gender;
+    view! {
+        <Title text=m.full_name.clone() />
+        <header class="page-header">
+            <p class="page-header__crumb"><A href=cell_href>{d.cell.name.clone()}</A></p>
+            <h1>{m.full_name.clone()}</h1>
+            <p class="page-header__meta">
+                <StatusBadge status=m.status />
+                {(m.kind == MemberKind::Dv213).then(|| view! { <span class="badge badge--info">{t!(i18n, members.kind_dv213)}</span> })}
+                <span>
+                    {move || match gender {
+                        Gender::Male => t_string!(i18n, gender.male),
+                        Gender::Female => t_string!(i18n, gender.female),
+                        Gender::Other => t_string!(i18n, gender.other),
+                    }}
+                    {m.birth_year.map(|y| format!(" · {y}"))}
+                </span>
+            </p>
+        </header>
+        <div class="detail-grid">
+            <section class="panel">
+                <dl class="facts">
+                    <div><dt>{t!(i18n, members.home)}</dt><dd>{m.home.line()}</dd></div>
+                    <div><dt>{t!(i18n, members.phone)}</dt><dd><PhoneLink phone=m.phone.clone() /></dd></div>
+                    <div><dt>{t!(i18n, members.load)}</dt><dd>{m.load}" / "{m.capacity}</dd></div>
+                    {(!m.workplace.is_empty()).then(|| view! {
+                        <div><dt>{t!(i18n, members.workplace)}</dt><dd>{m.workplace.clone()}</dd></div>
+                    })}
+                    {(!d.workplace_committee.is_empty()).then(|| view! {
+                        <div><dt>{t!(i18n, members.workplace_committee)}</dt><dd>{d.workplace_committee.clone()}</dd></div>
+                    })}
+                    {(!d.notes.is_empty()).then(|| view! {
+                        <div><dt>{t!(i18n, members.notes)}</dt><dd>{d.notes.clone()}</dd></div>
+                    })}
+                </dl>
+            </section>
+            <section class="panel">
+                <h2>{t!(i18n, members.status_history)}</h2>
+                <ul class="timeline">
+                    {d.status_history
+                        .into_iter()
+                        .map(|(s, at)| {
+                            let date = format::day_of(at);
+                            view! {
+                                <li>
+                                    <strong>{move || status_label(i18n, s)}</strong>
+                                    " "
+                                    <span class="muted">{t!(i18n, members.since, date = date.clone())}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        </div>
+        <section class="panel">
+            <h2>{t!(i18n, members.households_now)}</h2>
+            {if d.households.is_empty() {
+                view! { <p class="muted">{t!(i18n, members.no_households)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="household-list">
+                        {d.households
+                            .into_iter()
+                            .map(|h| view! {
+                                <li class="household-item">
+                                    <A href=format!("/households/{}", h.id)>{h.head_name.clone()}</A>
+                                    <span class="muted">{h.address.short()}</span>
+                                    <TagList tags=h.tags.clone() />
+                                    <span class="household-item__visit"><LastVisit date=h.last_visit /></span>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, members.history)}</h2>
+            <HistoryTable entries=d.history show_member=false />
+        </section>
+    }
+}

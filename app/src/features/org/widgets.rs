@@ -1,0 +1,189 @@
+//! Small pieces shared by the org pages: the cell's header and tabs, badges, history.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::model::*;
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+use crate::ui::format;
+
+/// A numeric route parameter; 0 when missing or not a number (the server answers "not found").
+pub fn id_param(name: &'static str) -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(name).and_then(|v| v.parse().ok()).unwrap_or(0)))
+}
+
+/// Which tab of a cell's pages is shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum CellTab {
+    Overview,
+    Members,
+    Households,
+}
+
+/// The cell's name and its tabs.
+#[component]
+pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = cell.id;
+    let current = move |t: CellTab| if t == tab { Some("page") } else { None };
+    view! {
+        <header class="cell-header">
+            <p class="cell-header__ward">{cell.ward_name.clone()}</p>
+            <h1 class="cell-header__name">{cell.name.clone()}</h1>
+            <nav class="tabs" aria-label=move || t_string!(i18n, nav.cells)>
+                <A href=format!("/cells/{id}") attr:class="tabs__tab" attr:aria-current=current(CellTab::Overview)>
+                    {t!(i18n, nav.overview)}
+                </A>
+                <A href=format!("/cells/{id}/members") attr:class="tabs__tab" attr:aria-current=current(CellTab::Members)>
+                    {t!(i18n, nav.members)}
+                </A>
+                <A href=format!("/cells/{id}/households") attr:class="tabs__tab" attr:aria-current=current(CellTab::Households)>
+                    {t!(i18n, nav.households)}
+                </A>
+            </nav>
+        </header>
+    }
+}
+
+pub fn status_label(i18n: I18nContext<Locale>, s: MemberStatus) -> &'static str {
+    let l = i18n.get_locale();
+    match s {
+        MemberStatus::Active => td_string!(l, status.active),
+        MemberStatus::Exempt => td_string!(l, status.exempt),
+        MemberStatus::ElderlyIll => td_string!(l, status.elderly_ill),
+        MemberStatus::WorkingAway => td_string!(l, status.working_away),
+        MemberStatus::OutsideCommune => td_string!(l, status.outside_commune),
+        MemberStatus::Transferred => td_string!(l, status.transferred),
+    }
+}
+
+pub fn tag_label(i18n: I18nContext<Locale>, t: HouseholdTag) -> &'static str {
+    let l = i18n.get_locale();
+    match t {
+        HouseholdTag::Poor => td_string!(l, tags.poor),
+        HouseholdTag::NearPoor => td_string!(l, tags.near_poor),
+        HouseholdTag::PolicyFamily => td_string!(l, tags.policy_family),
+        HouseholdTag::ElderlyAlone => td_string!(l, tags.elderly_alone),
+        HouseholdTag::Disability => td_string!(l, tags.disability),
+        HouseholdTag::NewResident => td_string!(l, tags.new_resident),
+        HouseholdTag::OutstandingNonMember => td_string!(l, tags.outstanding_non_member),
+        HouseholdTag::Renting => td_string!(l, tags.renting),
+    }
+}
+
+#[component]
+pub fn StatusBadge(status: MemberStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let tone = if status == MemberStatus::Active {
+        "ok"
+    } else if status.assignable() {
+        "warn"
+    } else {
+        "muted"
+    };
+    view! {
+        <span class=format!("badge badge--{tone}")>{move || status_label(i18n, status)}</span>
+    }
+}
+
+#[component]
+pub fn TagList(tags: Vec<HouseholdTag>) -> impl IntoView {
+    let i18n = use_i18n();
+    if tags.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <ul class="tags">
+            {tags
+                .into_iter()
+                .map(|t| view! { <li class=format!("tag tag--{}", t.code())>{move || tag_label(i18n, t)}</li> })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// A tap-to-call link; nothing when there is no number.
+#[component]
+pub fn PhoneLink(phone: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if phone.is_empty() {
+        return ().into_any();
+    }
+    let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let label = phone.clone();
+    view! {
+        <a class="phone-link" href=format!("tel:{tel}") aria-label=move || t_string!(i18n, households.call, phone = label.clone()).to_string()>
+            {phone}
+        </a>
+    }
+    .into_any()
+}
+
+/// "Chưa thăm" or the date of the last visit.
+#[component]
+pub fn LastVisit(date: Option<chrono::NaiveDate>) -> impl IntoView {
+    let i18n = use_i18n();
+    match date {
+        Some(d) => view! { <time datetime=d.to_string()>{format::date(d)}</time> }.into_any(),
+        None => view! { <span class="muted">{t!(i18n, households.never_visited)}</span> }.into_any(),
+    }
+}
+
+/// Who was responsible for what, and when.
+#[component]
+pub fn HistoryTable(entries: Vec<AssignmentEntry>, show_member: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if entries.is_empty() {
+        return view! { <p class="muted">{t!(i18n, history.empty)}</p> }.into_any();
+    }
+    view! {
+        <table class="table table--compact">
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, history.period)}</th>
+                    <th scope="col">
+                        {move || if show_member { t_string!(i18n, history.who) } else { t_string!(i18n, history.what) }}
+                    </th>
+                    <th scope="col">{t!(i18n, history.reason)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {entries
+                    .into_iter()
+                    .map(|e| {
+                        let start = format::day_of(e.started_at);
+                        let end = e.ended_at.map(format::day_of);
+                        let (href, label) = if show_member {
+                            (format!("/members/{}", e.member_id), e.member_name.clone())
+                        } else {
+                            (
+                                e.household_id.map(|h| format!("/households/{h}")).unwrap_or_default(),
+                                e.household_label.clone(),
+                            )
+                        };
+                        view! {
+                            <tr class:history--current=e.ended_at.is_none()>
+                                <td data-label=move || t_string!(i18n, history.period)>
+                                    {start}" – "
+                                    {match end {
+                                        Some(d) => d.into_any(),
+                                        None => view! { <strong>{t!(i18n, history.now)}</strong> }.into_any(),
+                                    }}
+                                </td>
+                                <td>
+                                    <A href=href>{label}</A>
+                                </td>
+                                <td>{e.reason.clone()}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

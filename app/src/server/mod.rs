@@ -1,0 +1,11 @@
+//! Server-only plumbing: state, database, sign-in, scope, audit and demo data.
+//! Compiled only with the `ssr` feature.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod scope;
+pub mod state;
+
+pub use state::AppState;

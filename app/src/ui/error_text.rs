@@ -1,0 +1,60 @@
+//! An [`AppError`] in the reader's language.
+
+use leptos::prelude::*;
+
+use crate::error::{AppError, Problem};
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+
+/// The translated name of a field named in an error.
+fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
+    let l = i18n.get_locale();
+    match field {
+        "username" => td_string!(l, fields.username).to_string(),
+        "password" => td_string!(l, fields.password).to_string(),
+        "query" => td_string!(l, fields.query).to_string(),
+        "page" => td_string!(l, fields.page).to_string(),
+        "request" => td_string!(l, fields.request).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The text of an error in the current language.
+pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
+    let l = i18n.get_locale();
+    match err {
+        AppError::Unauthenticated => td_string!(l, errors.unauthenticated).to_string(),
+        AppError::Forbidden => td_string!(l, errors.forbidden).to_string(),
+        AppError::NotFound => td_string!(l, errors.not_found).to_string(),
+        AppError::BadCredentials => td_string!(l, errors.bad_credentials).to_string(),
+        AppError::TooManyAttempts { minutes } => {
+            td_string!(l, errors.too_many_attempts, minutes = *minutes).to_string()
+        }
+        AppError::Conflict => td_string!(l, errors.conflict).to_string(),
+        AppError::Internal => td_string!(l, errors.internal).to_string(),
+        AppError::Transport(_) => td_string!(l, errors.transport).to_string(),
+        AppError::Invalid { field, problem } => {
+            let field = field_label(i18n, field);
+            match *problem {
+                Problem::Required => td_string!(l, errors.required, field).to_string(),
+                Problem::TooLong { max } => td_string!(l, errors.too_long, field, max).to_string(),
+                Problem::OutOfRange { min, max } => {
+                    td_string!(l, errors.out_of_range, field, min, max).to_string()
+                }
+                Problem::BadFormat => td_string!(l, errors.bad_format, field).to_string(),
+                Problem::UnknownChoice => td_string!(l, errors.unknown_choice, field).to_string(),
+            }
+        }
+    }
+}
+
+/// An error shown in a page, announced to screen readers.
+#[component]
+pub fn ErrorNotice(err: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="notice notice--error" role="alert">
+            {move || error_text(i18n, &err)}
+        </p>
+    }
+}

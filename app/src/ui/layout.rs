@@ -1,0 +1,150 @@
+//! The frame of every signed-in page: header, navigation, language, sign-out.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
+use leptos_router::location::Url;
+
+use crate::error::AppError;
+use crate::features::auth::api::{SignOut, current_user};
+use crate::features::auth::model::{Me, Role};
+use crate::i18n::*;
+use crate::ui::error_text::ErrorNotice;
+
+/// Loads who is signed in; sends others to the sign-in page, with a way back.
+#[component]
+pub fn SignedInLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=LoadingFrame>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => {
+                        provide_context(me.clone());
+                        view! {
+                            <SiteHeader me />
+                            <main id="main" class="page">
+                                <Outlet />
+                            </main>
+                        }
+                            .into_any()
+                    }
+                    Ok(None) | Err(AppError::Unauthenticated) => view! { <ToSignIn /> }.into_any(),
+                    Err(err) => {
+                        view! {
+                            <main id="main" class="page">
+                                <ErrorNotice err />
+                            </main>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LoadingFrame() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="loading" aria-live="polite">{t!(i18n, loading)}</p> }
+}
+
+/// Redirects to `/login?next=<this page>`.
+#[component]
+fn ToSignIn() -> impl IntoView {
+    let location = use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let target = if here == "/" || here.is_empty() {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", Url::escape(&here))
+    };
+    view! { <Redirect path=target /> }
+}
+
+/// The person signed in, from the layout's context.
+pub fn use_me() -> Me {
+    expect_context::<Me>()
+}
+
+/// `/`: each role lands on its own start page.
+#[component]
+pub fn HomeRedirect() -> impl IntoView {
+    let me = use_me();
+    view! { <Redirect path=me.home_path() /> }
+}
+
+#[component]
+fn SiteHeader(me: Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = ServerAction::<SignOut>::new();
+    let reads_units = me.reads_units();
+    let is_member = me.has(Role::Member) && me.member_id.is_some();
+    let role = me.grants.first().map(|g| g.role);
+    let unit = me.grants.first().map(|g| g.unit_name.clone()).unwrap_or_default();
+    let role_label = move || match role {
+        Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
+        Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),
+        Some(Role::Member) => t_string!(i18n, roles.member).to_string(),
+        Some(Role::Viewer) => t_string!(i18n, roles.viewer).to_string(),
+        None => String::new(),
+    };
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <div class="site-header__bar">
+                <a class="brand" href="/">
+                    <span class="brand__mark" aria-hidden="true">"GB"</span>
+                    <span class="brand__name">{t!(i18n, app_name)}</span>
+                </a>
+                <div class="site-header__tools">
+                    <LanguageSwitch />
+                    <span class="who">
+                        <span class="visually-hidden">{t!(i18n, nav.signed_in_as)}" "</span>
+                        <strong class="who__name">{me.display_name.clone()}</strong>
+                        <span class="who__role">{role_label}" · "{unit}</span>
+                    </span>
+                    <ActionForm action=sign_out attr:class="sign-out">
+                        <button type="submit" class="button button--quiet">
+                            {t!(i18n, nav.sign_out)}
+                        </button>
+                    </ActionForm>
+                </div>
+            </div>
+            <nav class="site-nav" aria-label=move || t_string!(i18n, nav.menu)>
+                <Show when=move || is_member>
+                    <A href="/my">{t!(i18n, nav.my_households)}</A>
+                </Show>
+                <Show when=move || reads_units>
+                    <A href="/cells">{t!(i18n, nav.cells)}</A>
+                </Show>
+            </nav>
+        </header>
+    }
+}
+
+/// Switches between Vietnamese and English; the choice is kept in a cookie.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let other = move || match i18n.get_locale() {
+        Locale::vi => Locale::en,
+        Locale::en => Locale::vi,
+    };
+    view! {
+        <button
+            type="button"
+            class="button button--quiet lang-switch"
+            lang=move || other().as_str()
+            aria-label=move || t_string!(i18n, nav.language_label)
+            on:click=move |_| i18n.set_locale(other())
+        >
+            {t!(i18n, nav.language)}
+        </button>
+    }
+}

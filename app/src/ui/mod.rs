@@ -1,0 +1,7 @@
+//! Shared UI: the page frame, error texts, lists and small widgets.
+
+pub mod error_text;
+pub mod format;
+pub mod layout;
+pub mod pager;
+pub mod status_page;

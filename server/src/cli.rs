@@ -1,0 +1,124 @@
+//! The command line: `ganbo serve`, `ganbo migrate`, `ganbo demo`.
+
+use std::process::ExitCode;
+
+use app::server::{db, demo};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "ganbo", version, about = "Gắn Bó: party members looking after households")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct DbArgs {
+    /// The database to use.
+    #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL)]
+    database_url: String,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the app (address from LEPTOS_SITE_ADDR, default 127.0.0.1:3000).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Seed the demo ward when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create the database if needed and apply its migrations, then exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Generate a synthetic ward (for trials and benchmarks) into the database.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Number of cells.
+        #[arg(long, default_value_t = 3)]
+        cells: u32,
+        /// Households per cell (about).
+        #[arg(long, default_value_t = 380)]
+        households_per_cell: u32,
+        /// Members per cell (about).
+        #[arg(long, default_value_t = 40)]
+        members_per_cell: u32,
+        /// Random seed: the same seed gives the same ward.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// The day the data is made for (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+}
+
+pub async fn run() -> ExitCode {
+    crate::telemetry::init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { db, demo } => crate::serve(&db.database_url, demo).await,
+        Command::Migrate { db } => match db::open_and_migrate(&db.database_url).await {
+            Ok(_) => {
+                println!("ganbo: database ready at {}", db.database_url);
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        Command::Demo {
+            db,
+            cells,
+            households_per_cell,
+            members_per_cell,
+            seed,
+            today,
+        } => {
+            let pool = match db::open_and_migrate(&db.database_url).await {
+                Ok(p) => p,
+                Err(e) => return fail(e),
+            };
+            let today = today.unwrap_or_else(crate::today_in_vietnam);
+            let accounts = match demo::is_empty(&pool).await {
+                Ok(empty) => empty,
+                Err(e) => return fail(e),
+            };
+            let spec = demo::DemoSpec {
+                cells,
+                households_per_cell,
+                members_per_cell,
+                seed,
+                today,
+                accounts,
+            };
+            let started = std::time::Instant::now();
+            match demo::generate(&pool, &spec).await {
+                Ok(c) => {
+                    println!(
+                        "ganbo: generated {} cells, {} members, {} households, {} assignments, {} visits, {} concerns in {:.1} s",
+                        c.cells,
+                        c.members,
+                        c.households,
+                        c.assignments,
+                        c.visits,
+                        c.concerns,
+                        started.elapsed().as_secs_f64()
+                    );
+                    if accounts {
+                        crate::print_demo_accounts();
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+    }
+}
+
+/// One clear line and a non-zero exit.
+pub fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("ganbo: {e}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,245 @@
+//! The axum server: routes, sessions, static files, health, start-up and shutdown.
+//! `router(state)` builds the whole app so that tests can call it without a socket.
+
+pub mod cli;
+pub mod telemetry;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use app::server::auth::Backend;
+use app::server::db::{self, Pool};
+use app::server::{AppState, demo};
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_login::AuthManagerLayerBuilder;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// How long a session lasts without use.
+const SESSION_IDLE_DAYS: i64 = 30;
+
+/// The Leptos options from the environment, with this app's defaults: production mode,
+/// and hashed asset names when the build left a hash file beside the binary.
+pub fn leptos_options() -> Result<LeptosOptions, String> {
+    let conf = get_configuration(None).map_err(|e| format!("bad LEPTOS_* setting: {e}"))?;
+    let mut options = conf.leptos_options;
+    if std::env::var_os("LEPTOS_ENV").is_none() {
+        options.env = leptos::config::Env::PROD;
+    }
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        let beside_binary = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+        options.hash_files = beside_binary.is_some_and(|p| p.exists());
+    }
+    if options.output_name.is_empty() {
+        options.output_name = "ganbo".into();
+    }
+    Ok(options)
+}
+
+/// The session store, with its table created.
+pub async fn session_store(pool: &Pool) -> Result<SqliteStore, sqlx::Error> {
+    let store = SqliteStore::new(pool.clone());
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Whether cookies are marked `Secure` (set `GANBO_SECURE_COOKIES=1` behind HTTPS).
+fn secure_cookies() -> bool {
+    std::env::var("GANBO_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// The whole app.
+pub fn router(state: AppState, store: SqliteStore) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("ganbo_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)));
+    let auth = AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), sessions).build();
+
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pages = Router::<AppState>::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(auth);
+
+    let pkg_cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let pkg = Router::new()
+        .nest_service(
+            "/pkg",
+            ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(pkg_cache),
+        ));
+
+    Router::new()
+        .route("/health", get(health))
+        .merge(pkg)
+        .merge(pages)
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// `GET /health`: 200 when the database answers, 503 otherwise.
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
+        Ok(_) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"status":"database unavailable"}"#,
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Today's date in Vietnam.
+pub fn today_in_vietnam() -> chrono::NaiveDate {
+    app::ui::format::vn_date(chrono::Utc::now())
+}
+
+pub fn print_demo_accounts() {
+    println!("ganbo: demo accounts (password \"{}\"):", demo::DEMO_PASSWORD);
+    for (user, what) in demo::DEMO_ACCOUNTS {
+        println!("         {user:<11} {what}");
+    }
+}
+
+/// `ganbo serve`.
+pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
+    let options = match leptos_options() {
+        Ok(o) => o,
+        Err(e) => return cli::fail(e),
+    };
+    let pool = match db::open_and_migrate(database_url).await {
+        Ok(p) => p,
+        Err(e) => return cli::fail(e),
+    };
+    let store = match session_store(&pool).await {
+        Ok(s) => s,
+        Err(e) => return cli::fail(format!("cannot prepare the session table: {e}")),
+    };
+    if seed_demo {
+        match demo::seed_if_empty(&pool, today_in_vietnam()).await {
+            Ok(Some(c)) => tracing::info!(
+                cells = c.cells,
+                members = c.members,
+                households = c.households,
+                "seeded the demo ward"
+            ),
+            Ok(None) => tracing::info!("database not empty: demo ward not seeded"),
+            Err(e) => return cli::fail(format!("cannot seed the demo ward: {e}")),
+        }
+    }
+    let demo_present = sqlx::query_scalar::<_, String>("SELECT value FROM app_settings WHERE key = 'demo'")
+        .fetch_optional(&pool)
+        .await
+        .ok()
+        .flatten()
+        .is_some();
+
+    let deletion = tokio::task::spawn({
+        use tower_sessions::ExpiredDeletion;
+        store.clone().continuously_delete_expired(Duration::from_secs(3600))
+    });
+
+    let addr = options.site_addr;
+    let state = AppState {
+        pool: pool.clone(),
+        leptos_options: options,
+    };
+    let app = router(state, store);
+    let listener = match tokio::net::TcpListener::bind(&addr).await {
+        Ok(l) => l,
+        Err(e) => return cli::fail(format!("cannot listen on {addr}: {e}")),
+    };
+    println!("ganbo: serving on http://{addr}");
+    if demo_present {
+        print_demo_accounts();
+    }
+    tracing::info!(%addr, database = database_url, "listening");
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    deletion.abort();
+    pool.close().await;
+    match served {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => cli::fail(format!("server error: {e}")),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (systemd's stop).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
