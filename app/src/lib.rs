@@ -34,7 +34,7 @@ use crate::ui::status_page::NotFoundPage;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="vi">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -58,6 +58,13 @@ pub fn App() -> impl IntoView {
     // Vietnamese unless the person chose English (a cookie): the browser's language is not
     // consulted, so a shared computer shows the same language to everyone.
     let no_header = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
+    // Effects run only in the browser, once the page is hydrated: mark it, for people's
+    // scripts and for the browser tests.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <I18nContextProvider ssr_lang_header_getter=no_header>
             <AppTitle />

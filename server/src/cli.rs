@@ -6,7 +6,11 @@ use app::server::{db, demo};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "ganbo", version, about = "Gắn Bó: party members looking after households")]
+#[command(
+    name = "ganbo",
+    version,
+    about = "Gắn Bó: party members looking after households"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

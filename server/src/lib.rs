@@ -73,7 +73,9 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            SESSION_IDLE_DAYS,
+        )));
     let auth = AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), sessions).build();
 
     let context = {
@@ -86,7 +88,10 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             move || shell(options.clone())
         })
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -125,8 +130,16 @@ async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl In
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.
 async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
-        Ok(_) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response(),
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.pool)
+        .await
+    {
+        Ok(_) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok"}"#,
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (
@@ -145,7 +158,10 @@ pub fn today_in_vietnam() -> chrono::NaiveDate {
 }
 
 pub fn print_demo_accounts() {
-    println!("ganbo: demo accounts (password \"{}\"):", demo::DEMO_PASSWORD);
+    println!(
+        "ganbo: demo accounts (password \"{}\"):",
+        demo::DEMO_PASSWORD
+    );
     for (user, what) in demo::DEMO_ACCOUNTS {
         println!("         {user:<11} {what}");
     }
@@ -177,16 +193,19 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
             Err(e) => return cli::fail(format!("cannot seed the demo ward: {e}")),
         }
     }
-    let demo_present = sqlx::query_scalar::<_, String>("SELECT value FROM app_settings WHERE key = 'demo'")
-        .fetch_optional(&pool)
-        .await
-        .ok()
-        .flatten()
-        .is_some();
+    let demo_present =
+        sqlx::query_scalar::<_, String>("SELECT value FROM app_settings WHERE key = 'demo'")
+            .fetch_optional(&pool)
+            .await
+            .ok()
+            .flatten()
+            .is_some();
 
     let deletion = tokio::task::spawn({
         use tower_sessions::ExpiredDeletion;
-        store.clone().continuously_delete_expired(Duration::from_secs(3600))
+        store
+            .clone()
+            .continuously_delete_expired(Duration::from_secs(3600))
     });
 
     let addr = options.site_addr;

@@ -15,9 +15,16 @@ pub struct Entry<'a, B: Serialize, A: Serialize> {
     pub after: Option<&'a A>,
 }
 
-pub async fn write<B: Serialize, A: Serialize>(tx: &mut Tx<'_>, e: Entry<'_, B, A>) -> Result<(), sqlx::Error> {
-    let before = e.before.map(|b| serde_json::to_string(b).unwrap_or_default());
-    let after = e.after.map(|a| serde_json::to_string(a).unwrap_or_default());
+pub async fn write<B: Serialize, A: Serialize>(
+    tx: &mut Tx<'_>,
+    e: Entry<'_, B, A>,
+) -> Result<(), sqlx::Error> {
+    let before = e
+        .before
+        .map(|b| serde_json::to_string(b).unwrap_or_default());
+    let after = e
+        .after
+        .map(|a| serde_json::to_string(a).unwrap_or_default());
     sqlx::query(
         "INSERT INTO audit_log (ward_id, user_id, action, entity, entity_id, before_json, after_json, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -177,8 +177,12 @@ pub async fn hash_password(password: String) -> Result<String, tokio::task::Join
 }
 
 /// Checks a password against a stored hash on a blocking thread.
-pub async fn verify_password(password: String, hash: String) -> Result<bool, tokio::task::JoinError> {
-    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await
+pub async fn verify_password(
+    password: String,
+    hash: String,
+) -> Result<bool, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+        .await
 }
 
 /// How many failures within [`THROTTLE_WINDOW_MINUTES`] lock a username, and an address.
@@ -188,7 +192,11 @@ pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
 /// Whether sign-in is currently refused for this username or address, and for how many
 /// more minutes. Counts failures since the last success for the username.
-pub async fn throttled(pool: &Pool, username: &str, addr: &str) -> Result<Option<u32>, sqlx::Error> {
+pub async fn throttled(
+    pool: &Pool,
+    username: &str,
+    addr: &str,
+) -> Result<Option<u32>, sqlx::Error> {
     let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let (user_failures, user_oldest): (i64, Option<String>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at) FROM sign_in_attempts \
@@ -224,7 +232,12 @@ pub async fn throttled(pool: &Pool, username: &str, addr: &str) -> Result<Option
     Ok(Some(minutes as u32))
 }
 
-pub async fn record_attempt(pool: &Pool, username: &str, addr: &str, succeeded: bool) -> Result<(), sqlx::Error> {
+pub async fn record_attempt(
+    pool: &Pool,
+    username: &str,
+    addr: &str,
+    succeeded: bool,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO sign_in_attempts (username, remote_addr, succeeded, at) VALUES ($1, $2, $3, $4)")
         .bind(username)
         .bind(addr)
@@ -249,7 +262,11 @@ mod tests {
     async fn hashes_verify() {
         let h = hash_password("ganbo-demo".into()).await.unwrap();
         assert!(h.starts_with("$argon2"));
-        assert!(verify_password("ganbo-demo".into(), h.clone()).await.unwrap());
+        assert!(
+            verify_password("ganbo-demo".into(), h.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify_password("wrong".into(), h).await.unwrap());
     }
 }

@@ -22,7 +22,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ganbo.sqlite";
 /// Why the database could not be opened, in one line for the person starting the server.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("DATABASE_URL is not a database URL this build understands: {0} (expected sqlite://path/to/file.sqlite)")]
+    #[error(
+        "DATABASE_URL is not a database URL this build understands: {0} (expected sqlite://path/to/file.sqlite)"
+    )]
     BadUrl(String),
     #[error("cannot create the database folder {path}: {1}", path = .0.display())]
     Folder(PathBuf, std::io::Error),
@@ -43,8 +45,16 @@ pub async fn open(url: &str) -> Result<Pool, OpenError> {
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         // An in-memory database lives as long as its one connection.
-        .idle_timeout(if is_memory(url) { None } else { Some(Duration::from_secs(600)) })
-        .max_lifetime(if is_memory(url) { None } else { Some(Duration::from_secs(3600)) })
+        .idle_timeout(if is_memory(url) {
+            None
+        } else {
+            Some(Duration::from_secs(600))
+        })
+        .max_lifetime(if is_memory(url) {
+            None
+        } else {
+            Some(Duration::from_secs(3600))
+        })
         .connect_with(options)
         .await
         .map_err(|e| OpenError::Open(url.to_string(), e))

@@ -85,7 +85,9 @@ pub async fn seed_if_empty(pool: &Pool, today: NaiveDate) -> Result<Option<DemoC
 }
 
 pub async fn is_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units").fetch_one(pool).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
+        .fetch_one(pool)
+        .await?;
     Ok(n == 0)
 }
 
@@ -109,31 +111,68 @@ const FAMILY: &[(&str, u32)] = &[
     ("Lương", 1),
     ("Hồ", 1),
 ];
-const MIDDLE_MALE: &[&str] = &["Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Xuân", "Mạnh", "Đình", "Tiến"];
-const MIDDLE_FEMALE: &[&str] = &["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng", "Kim", "Phương"];
+const MIDDLE_MALE: &[&str] = &[
+    "Văn", "Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Xuân", "Mạnh", "Đình",
+    "Tiến",
+];
+const MIDDLE_FEMALE: &[&str] = &[
+    "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng", "Kim", "Phương",
+];
 const GIVEN_MALE: &[&str] = &[
-    "Hùng", "Dũng", "Tuấn", "Nam", "Sơn", "Hải", "Long", "Bình", "Cường", "Thắng", "Quân", "Hiếu", "Khoa",
-    "Tùng", "Phúc", "Trung", "Đức", "Toàn", "Thành", "Việt", "Hưng", "Khánh", "Lâm", "Nghĩa", "Quý", "Tâm",
-    "Thịnh", "Vinh", "Chiến", "Đạt",
+    "Hùng", "Dũng", "Tuấn", "Nam", "Sơn", "Hải", "Long", "Bình", "Cường", "Thắng", "Quân", "Hiếu",
+    "Khoa", "Tùng", "Phúc", "Trung", "Đức", "Toàn", "Thành", "Việt", "Hưng", "Khánh", "Lâm",
+    "Nghĩa", "Quý", "Tâm", "Thịnh", "Vinh", "Chiến", "Đạt",
 ];
 const GIVEN_FEMALE: &[&str] = &[
-    "Lan", "Hương", "Hoa", "Mai", "Hằng", "Linh", "Trang", "Thảo", "Nga", "Hạnh", "Yến", "Phương", "Dung",
-    "Nhung", "Thủy", "Hà", "Loan", "Oanh", "Vân", "Huyền", "Ngân", "Quyên", "Tuyết", "Xuân", "Liên",
+    "Lan", "Hương", "Hoa", "Mai", "Hằng", "Linh", "Trang", "Thảo", "Nga", "Hạnh", "Yến", "Phương",
+    "Dung", "Nhung", "Thủy", "Hà", "Loan", "Oanh", "Vân", "Huyền", "Ngân", "Quyên", "Tuyết",
+    "Xuân", "Liên",
 ];
 const STREETS: &[&str] = &[
-    "Trần Phú", "Lê Lợi", "Nguyễn Trãi", "Quang Trung", "Hai Bà Trưng", "Lý Thường Kiệt", "Phan Đình Phùng",
-    "Hoàng Hoa Thám", "Nguyễn Du", "Bà Triệu", "Lê Duẩn", "Võ Thị Sáu", "Tô Hiến Thành", "Chu Văn An",
+    "Trần Phú",
+    "Lê Lợi",
+    "Nguyễn Trãi",
+    "Quang Trung",
+    "Hai Bà Trưng",
+    "Lý Thường Kiệt",
+    "Phan Đình Phùng",
+    "Hoàng Hoa Thám",
+    "Nguyễn Du",
+    "Bà Triệu",
+    "Lê Duẩn",
+    "Võ Thị Sáu",
+    "Tô Hiến Thành",
+    "Chu Văn An",
 ];
-const NAMED_ALLEYS: &[&str] = &["Ngõ Chợ", "Ngõ Văn Chương", "Ngõ Giếng", "Ngõ Đình", "Ngõ Trạm", "Ngõ Thông Phong"];
+const NAMED_ALLEYS: &[&str] = &[
+    "Ngõ Chợ",
+    "Ngõ Văn Chương",
+    "Ngõ Giếng",
+    "Ngõ Đình",
+    "Ngõ Trạm",
+    "Ngõ Thông Phong",
+];
 const WORKPLACES: &[(&str, &str)] = &[
     ("Trường THCS Tân Hòa", "Chi bộ Trường THCS Tân Hòa"),
-    ("Công ty CP Xây dựng số 5", "Đảng ủy Công ty CP Xây dựng số 5"),
-    ("Bệnh viện Đa khoa khu vực", "Đảng ủy Bệnh viện Đa khoa khu vực"),
+    (
+        "Công ty CP Xây dựng số 5",
+        "Đảng ủy Công ty CP Xây dựng số 5",
+    ),
+    (
+        "Bệnh viện Đa khoa khu vực",
+        "Đảng ủy Bệnh viện Đa khoa khu vực",
+    ),
     ("Chi cục Thuế khu vực I", "Chi bộ Chi cục Thuế khu vực I"),
-    ("Ngân hàng Nông nghiệp chi nhánh Tân Hòa", "Đảng ủy Ngân hàng Nông nghiệp chi nhánh"),
+    (
+        "Ngân hàng Nông nghiệp chi nhánh Tân Hòa",
+        "Đảng ủy Ngân hàng Nông nghiệp chi nhánh",
+    ),
     ("Công an phường Tân Hòa", "Chi bộ Công an phường"),
     ("Ban Chỉ huy Quân sự phường", "Chi bộ Quân sự phường"),
-    ("Công ty Điện lực khu vực", "Đảng ủy Công ty Điện lực khu vực"),
+    (
+        "Công ty Điện lực khu vực",
+        "Đảng ủy Công ty Điện lực khu vực",
+    ),
 ];
 const CONCERN_CATEGORIES: &[(&str, &[&str])] = &[
     (
@@ -212,13 +251,20 @@ fn person_name(rng: &mut Rng, female: bool) -> String {
 }
 
 fn phone(rng: &mut Rng) -> String {
-    let prefix = pick(rng, &["090", "091", "093", "094", "096", "097", "098", "086", "083", "088"]);
+    let prefix = pick(
+        rng,
+        &[
+            "090", "091", "093", "094", "096", "097", "098", "086", "083", "088",
+        ],
+    );
     format!("{prefix}{:07}", rng.u32(..10_000_000))
 }
 
 /// A moment on a given day in Vietnam (working hours), as UTC.
 fn at(day: NaiveDate, rng: &mut Rng) -> DateTime<Utc> {
-    let local = day.and_hms_opt(8 + rng.u32(..10), rng.u32(..60), 0).unwrap_or_default();
+    let local = day
+        .and_hms_opt(8 + rng.u32(..10), rng.u32(..60), 0)
+        .unwrap_or_default();
     Utc.from_utc_datetime(&local) - Duration::hours(7)
 }
 
@@ -310,7 +356,13 @@ struct Concern {
     urgency: &'static str,
     state: &'static str,
     raised_on: NaiveDate,
-    events: Vec<(&'static str, Option<&'static str>, &'static str, NaiveDate, &'static str)>,
+    events: Vec<(
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        NaiveDate,
+        &'static str,
+    )>,
 }
 
 /// The next free id of a table, so that rows can be written in batches with known ids.
@@ -332,7 +384,10 @@ const CONCERN_PATHS: &[&[(&str, &str)]] = &[
         ("refer", "referred_to_committee"),
         ("answer_in_writing", "answered_in_writing"),
     ],
-    &[("report", "reported"), ("refer_outside", "referred_outside")],
+    &[
+        ("report", "reported"),
+        ("refer_outside", "referred_outside"),
+    ],
     &[
         ("report", "reported"),
         ("answer", "answered_by_cell"),
@@ -355,10 +410,22 @@ const CONCERN_PATHS: &[&[(&str, &str)]] = &[
 
 const EVENT_TEXT: &[(&str, &str)] = &[
     ("report", "Báo cáo tại cuộc họp chi bộ."),
-    ("answer", "Chi bộ đã trao đổi, giải thích rõ chính sách cho gia đình."),
-    ("refer", "Vượt thẩm quyền chi bộ, chuyển Đảng ủy phường xem xét."),
-    ("answer_in_writing", "Đảng ủy phường đã có văn bản trả lời hộ gia đình."),
-    ("refer_outside", "Chuyển Ủy ban Mặt trận Tổ quốc phường phối hợp giải quyết."),
+    (
+        "answer",
+        "Chi bộ đã trao đổi, giải thích rõ chính sách cho gia đình.",
+    ),
+    (
+        "refer",
+        "Vượt thẩm quyền chi bộ, chuyển Đảng ủy phường xem xét.",
+    ),
+    (
+        "answer_in_writing",
+        "Đảng ủy phường đã có văn bản trả lời hộ gia đình.",
+    ),
+    (
+        "refer_outside",
+        "Chuyển Ủy ban Mặt trận Tổ quốc phường phối hợp giải quyết.",
+    ),
     ("inform", "Đảng viên đã thông báo kết quả cho gia đình."),
     ("close", "Gia đình đồng tình, kết thúc."),
 ];
@@ -379,7 +446,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     let mut assignment_id = next_id(pool, "assignments").await?;
     let mut visit_id = next_id(pool, "visits").await?;
     let mut concern_id = next_id(pool, "concerns").await?;
-    let suffix = if spec.accounts { String::new() } else { format!("-{unit_id}") };
+    let suffix = if spec.accounts {
+        String::new()
+    } else {
+        format!("-{unit_id}")
+    };
 
     // The tree: city > ward > cells > party groups.
     let mut units = Vec::new();
@@ -481,7 +552,8 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         }
 
         // Members.
-        let n_members = spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize);
+        let n_members =
+            spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize);
         let first_member = members.len();
         for i in 0..n_members {
             let female = rng.u32(..100) < 45;
@@ -495,27 +567,38 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 _ => MemberStatus::Transferred,
             };
             // The first members of cell 1 are the demo's secretary, member1 and member2.
-            let status = if c == 0 && i < 3 { MemberStatus::Active } else { status };
+            let status = if c == 0 && i < 3 {
+                MemberStatus::Active
+            } else {
+                status
+            };
             let kind = if status != MemberStatus::ElderlyIll && rng.u32(..100) < 16 {
                 MemberKind::Dv213
             } else {
                 MemberKind::Resident
             };
             let birth_year = match status {
-                MemberStatus::ElderlyIll | MemberStatus::Exempt => 1935 + rng.i32(..15),
-                _ => 1955 + rng.i32(..42),
+                MemberStatus::ElderlyIll | MemberStatus::Exempt => 1935 + rng.i32(0..15),
+                _ => 1955 + rng.i32(0..42),
             };
             let capacity = match (status, kind) {
-                (MemberStatus::Active, MemberKind::Resident) => 7 + rng.i64(..6),
-                (MemberStatus::Active, MemberKind::Dv213) => 2 + rng.i64(..3),
-                (MemberStatus::OutsideCommune, _) => 1 + rng.i64(..2),
+                (MemberStatus::Active, MemberKind::Resident) => 9 + rng.i64(0..6),
+                (MemberStatus::Active, MemberKind::Dv213) => 2 + rng.i64(0..3),
+                (MemberStatus::OutsideCommune, _) => 1 + rng.i64(0..2),
                 (MemberStatus::WorkingAway, _) => 2,
                 _ => 0,
             };
             let alley = pick(&mut rng, &alleys).clone();
-            let lane = if rng.u32(..3) == 0 { format!("Ngách {}", 1 + rng.u32(..30)) } else { String::new() };
+            let lane = if rng.u32(..3) == 0 {
+                format!("Ngách {}", 1 + rng.u32(..30))
+            } else {
+                String::new()
+            };
             let (home_area, home_alley) = if status == MemberStatus::OutsideCommune {
-                ("Phường Đồng Tâm".to_string(), format!("Ngõ {} Lê Thanh Nghị", 10 + rng.u32(..90)))
+                (
+                    "Phường Đồng Tâm".to_string(),
+                    format!("Ngõ {} Lê Thanh Nghị", 10 + rng.u32(..90)),
+                )
             } else {
                 (area.clone(), alley)
             };
@@ -533,10 +616,14 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 house_no: (1 + rng.u32(..120)).to_string(),
                 status,
                 kind,
-                workplace: if kind == MemberKind::Dv213 { *pick(&mut rng, WORKPLACES) } else { ("", "") },
+                workplace: if kind == MemberKind::Dv213 {
+                    *pick(&mut rng, WORKPLACES)
+                } else {
+                    ("", "")
+                },
                 capacity,
                 leader: i < party_groups.len(),
-                status_since: today - Duration::days(30 + rng.i64(..2000)),
+                status_since: today - Duration::days(30 + rng.i64(0..2000)),
             });
             member_id += 1;
         }
@@ -562,20 +649,41 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                     tags.push(tag);
                 }
             }
-            let female_head = rng.u32(..100) < 30 || tags.contains(&HouseholdTag::ElderlyAlone) && rng.bool();
+            let female_head =
+                rng.u32(..100) < 30 || tags.contains(&HouseholdTag::ElderlyAlone) && rng.bool();
             households.push(Household {
                 id: household_id,
                 cell_id: cell,
                 group_id: Some(alley_groups[alley_index].1),
                 area: area.clone(),
                 alley,
-                lane: if rng.u32(..3) == 0 { format!("Ngách {}", 1 + rng.u32(..30)) } else { String::new() },
-                house_no: format!("{}{}", 1 + i / 3 % 150, if rng.u32(..8) == 0 { "A" } else { "" }),
+                lane: if rng.u32(..3) == 0 {
+                    format!("Ngách {}", 1 + rng.u32(..30))
+                } else {
+                    String::new()
+                },
+                house_no: format!(
+                    "{}{}",
+                    1 + i / 3 % 150,
+                    if rng.u32(..8) == 0 { "A" } else { "" }
+                ),
                 head: person_name(&mut rng, female_head),
-                size: if tags.contains(&HouseholdTag::ElderlyAlone) { 1 } else { 2 + rng.i64(..5) },
-                phone: if rng.u32(..10) < 8 { phone(&mut rng) } else { String::new() },
+                size: if tags.contains(&HouseholdTag::ElderlyAlone) {
+                    1
+                } else {
+                    2 + rng.i64(0..5)
+                },
+                phone: if rng.u32(..10) < 8 {
+                    phone(&mut rng)
+                } else {
+                    String::new()
+                },
                 tags,
-                hot_spot: if rng.u32(..100) < 2 { 1 + rng.i64(..3) } else { 0 },
+                hot_spot: if rng.u32(..100) < 2 {
+                    1 + rng.i64(0..3)
+                } else {
+                    0
+                },
             });
             household_id += 1;
         }
@@ -601,18 +709,22 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
             if candidates.is_empty() {
                 continue;
             }
-            let near: Vec<usize> = candidates.iter().copied().filter(|&m| members[m].alley == alley).collect();
+            let near: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&m| members[m].alley == alley)
+                .collect();
             let m = if !near.is_empty() && rng.u32(..100) < 75 {
                 *pick(&mut rng, &near)
             } else {
                 *pick(&mut rng, &candidates)
             };
             load[m] += 1;
-            let started_day = today - Duration::days(40 + rng.i64(..900));
+            let started_day = today - Duration::days(40 + rng.i64(0..900));
             // Some households had someone else before.
             if rng.u32(..100) < 15 {
                 let prev = *pick(&mut rng, &cell_members);
-                let prev_start = started_day - Duration::days(200 + rng.i64(..600));
+                let prev_start = started_day - Duration::days(200 + rng.i64(0..600));
                 assignments.push(Assignment {
                     id: assignment_id,
                     cell_id: cell,
@@ -632,10 +744,18 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 cell_id: cell,
                 member_id: member.id,
                 household_id: households[h].id,
-                mode: if member.status == MemberStatus::OutsideCommune { "non_regular" } else { "regular" },
+                mode: if member.status == MemberStatus::OutsideCommune {
+                    "non_regular"
+                } else {
+                    "regular"
+                },
                 started: at(started_day, &mut rng),
                 ended: None,
-                reason: if member.alley == alley { "Cùng ngõ, gần nhà" } else { "Theo phân công của chi ủy" },
+                reason: if member.alley == alley {
+                    "Cùng ngõ, gần nhà"
+                } else {
+                    "Theo phân công của chi ủy"
+                },
                 end_reason: "",
             });
             assignment_id += 1;
@@ -650,7 +770,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 if rng.u32(..100) >= diligence {
                     continue;
                 }
-                let day = today - Duration::days(month * 30 + rng.i64(..28));
+                let day = today - Duration::days(month * 30 + rng.i64(0..28));
                 if day < started_day {
                     continue;
                 }
@@ -668,7 +788,13 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                     kind,
                     topics: *pick(
                         &mut rng,
-                        &[",cultured_family,", ",crime_prevention,", ",civilised_urban,", "", ",cultured_family,crime_prevention,"],
+                        &[
+                            ",cultured_family,",
+                            ",crime_prevention,",
+                            ",civilised_urban,",
+                            "",
+                            ",cultured_family,crime_prevention,",
+                        ],
                     ),
                     note: *pick(
                         &mut rng,
@@ -689,16 +815,19 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
             if rng.u32(..100) < 8 {
                 let (category, bodies) = *pick(&mut rng, CONCERN_CATEGORIES);
                 let path = CONCERN_PATHS[concerns.len() % CONCERN_PATHS.len()];
-                let raised_on = today - Duration::days(3 + rng.i64(..120));
+                let raised_on = today - Duration::days(3 + rng.i64(0..120));
                 let mut events = vec![("raise", None, "raised", raised_on, "")];
                 let mut day = raised_on;
                 let mut state = "raised";
                 for (step, to) in path.iter() {
-                    day += Duration::days(1 + rng.i64(..12));
+                    day += Duration::days(1 + rng.i64(0..12));
                     if day > today {
                         day = today;
                     }
-                    let text = EVENT_TEXT.iter().find(|(s, _)| s == step).map_or("", |(_, t)| *t);
+                    let text = EVENT_TEXT
+                        .iter()
+                        .find(|(s, _)| s == step)
+                        .map_or("", |(_, t)| *t);
                     events.push((*step, Some(state), *to, day, text));
                     state = to;
                 }
@@ -709,7 +838,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                     member_id: member.id,
                     category,
                     body: *pick(&mut rng, bodies),
-                    urgency: if rng.u32(..100) < 15 { "urgent" } else { "normal" },
+                    urgency: if rng.u32(..100) < 15 {
+                        "urgent"
+                    } else {
+                        "normal"
+                    },
                     state,
                     raised_on,
                     events,
@@ -723,7 +856,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     let mut tx = pool.begin().await?;
     let created = now;
     for chunk in units.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new("INSERT INTO org_units (id, parent_id, ward_id, kind, name, code, path, created_at) ");
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO org_units (id, parent_id, ward_id, kind, name, code, path, created_at) ",
+        );
         qb.push_values(chunk, |mut b, u| {
             b.push_bind(u.id)
                 .push_bind(u.parent_id)
@@ -743,7 +878,10 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
              is_group_leader, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut b, m| {
-            let key = fold(&format!("{} {} {} {} {}", m.name, m.house_no, m.lane, m.alley, m.phone));
+            let key = fold(&format!(
+                "{} {} {} {} {}",
+                m.name, m.house_no, m.lane, m.alley, m.phone
+            ));
             b.push_bind(m.id)
                 .push_bind(ward)
                 .push_bind(m.cell_id)
@@ -769,20 +907,29 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         qb.build().execute(&mut *tx).await?;
     }
     for chunk in members.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new("INSERT INTO member_status_history (ward_id, member_id, status, since, reason) ");
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO member_status_history (ward_id, member_id, status, since, reason) ",
+        );
         qb.push_values(chunk, |mut b, m| {
             b.push_bind(ward)
                 .push_bind(m.id)
                 .push_bind(m.status.code())
-                .push_bind(Utc.from_utc_datetime(&m.status_since.and_hms_opt(2, 0, 0).unwrap_or_default()))
+                .push_bind(
+                    Utc.from_utc_datetime(&m.status_since.and_hms_opt(2, 0, 0).unwrap_or_default()),
+                )
                 .push_bind("");
         });
         qb.build().execute(&mut *tx).await?;
     }
     // Members who are no longer active were active before.
-    let changed: Vec<&Member> = members.iter().filter(|m| m.status != MemberStatus::Active).collect();
+    let changed: Vec<&Member> = members
+        .iter()
+        .filter(|m| m.status != MemberStatus::Active)
+        .collect();
     for chunk in changed.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new("INSERT INTO member_status_history (ward_id, member_id, status, since, reason) ");
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO member_status_history (ward_id, member_id, status, since, reason) ",
+        );
         qb.push_values(chunk, |mut b, m| {
             let since = m.status_since - Duration::days(3000);
             b.push_bind(ward)
@@ -816,7 +963,10 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
              size, phone, tags, hot_spot, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut b, h| {
-            let key = fold(&format!("{} {} {} {} {}", h.head, h.house_no, h.lane, h.alley, h.phone));
+            let key = fold(&format!(
+                "{} {} {} {} {}",
+                h.head, h.house_no, h.lane, h.alley, h.phone
+            ));
             b.push_bind(h.id)
                 .push_bind(ward)
                 .push_bind(h.cell_id)
@@ -890,13 +1040,17 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(c.urgency)
                 .push_bind(c.state)
                 .push_bind(c.raised_on)
-                .push_bind(Utc.from_utc_datetime(&c.raised_on.and_hms_opt(3, 0, 0).unwrap_or_default()))
+                .push_bind(
+                    Utc.from_utc_datetime(&c.raised_on.and_hms_opt(3, 0, 0).unwrap_or_default()),
+                )
                 .push_bind(Utc.from_utc_datetime(&last.and_hms_opt(3, 0, 0).unwrap_or_default()));
         });
         qb.build().execute(&mut *tx).await?;
     }
-    let events: Vec<(i64, &(&str, Option<&str>, &str, NaiveDate, &str))> =
-        concerns.iter().flat_map(|c| c.events.iter().map(move |e| (c.id, e))).collect();
+    let events: Vec<(i64, &(&str, Option<&str>, &str, NaiveDate, &str))> = concerns
+        .iter()
+        .flat_map(|c| c.events.iter().map(move |e| (c.id, e)))
+        .collect();
     for chunk in events.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO concern_events (ward_id, concern_id, step, from_state, to_state, body, at) ",
@@ -934,7 +1088,12 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         for (i, cell) in cell_ids.iter().enumerate().take(3) {
             let name = ["secretary1", "secretary2", "secretary3"][i];
             if let Some((id, full)) = first_of_cell(*cell, 0) {
-                accounts.push((name, full, Some(id), vec![("secretary", *cell), ("member", *cell)]));
+                accounts.push((
+                    name,
+                    full,
+                    Some(id),
+                    vec![("secretary", *cell), ("member", *cell)],
+                ));
             }
         }
         if let Some(cell) = cell_ids.first() {
@@ -944,7 +1103,12 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 }
             }
         }
-        accounts.push(("viewer", "Ủy ban Kiểm tra (chỉ xem)".to_string(), None, vec![("viewer", ward)]));
+        accounts.push((
+            "viewer",
+            "Ủy ban Kiểm tra (chỉ xem)".to_string(),
+            None,
+            vec![("viewer", ward)],
+        ));
         for (username, display, member, roles) in accounts {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (username, password_hash, display_name, member_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -957,12 +1121,14 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
             .fetch_one(&mut *tx)
             .await?;
             for (role, unit) in roles {
-                sqlx::query("INSERT INTO user_roles (user_id, role, org_unit_id) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(role)
-                    .bind(unit)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO user_roles (user_id, role, org_unit_id) VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(role)
+                .bind(unit)
+                .execute(&mut *tx)
+                .await?;
             }
             users += 1;
         }

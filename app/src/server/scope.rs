@@ -31,10 +31,14 @@ pub async fn auth_session() -> AppResult<AuthSession> {
         tracing::error!("request parts missing from context");
         AppError::Internal
     })?;
-    parts.extensions.get::<AuthSession>().cloned().ok_or_else(|| {
-        tracing::error!("auth session missing: is the auth layer installed?");
-        AppError::Internal
-    })
+    parts
+        .extensions
+        .get::<AuthSession>()
+        .cloned()
+        .ok_or_else(|| {
+            tracing::error!("auth session missing: is the auth layer installed?");
+            AppError::Internal
+        })
 }
 
 impl Caller {
@@ -148,10 +152,12 @@ impl CellRow {
 }
 
 async fn load_cell(pool: &Pool, cell_id: i64) -> AppResult<Option<CellScope>> {
-    let row: Option<CellRow> = sqlx::query_as(&format!("{CELL_SELECT} WHERE c.id = $1 AND c.kind = 'cell'"))
-        .bind(cell_id)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<CellRow> = sqlx::query_as(&format!(
+        "{CELL_SELECT} WHERE c.id = $1 AND c.kind = 'cell'"
+    ))
+    .bind(cell_id)
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(CellRow::into_scope))
 }
 
@@ -172,7 +178,10 @@ pub async fn answer<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T>
         });
         if !is_form_post {
             if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+                res.set_status(
+                    http::StatusCode::from_u16(e.status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
             }
         }
     }

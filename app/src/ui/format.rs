@@ -39,12 +39,17 @@ mod tests {
 
     #[test]
     fn dates_are_day_month_year() {
-        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()), "05/01/2026");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "05/01/2026"
+        );
     }
 
     #[test]
     fn days_are_counted_in_vietnam() {
-        let late_utc = DateTime::parse_from_rfc3339("2026-03-01T18:30:00Z").unwrap().with_timezone(&Utc);
+        let late_utc = DateTime::parse_from_rfc3339("2026-03-01T18:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(day_of(late_utc), "02/03/2026");
     }
 

@@ -86,7 +86,11 @@ fn SiteHeader(me: Me) -> impl IntoView {
     let reads_units = me.reads_units();
     let is_member = me.has(Role::Member) && me.member_id.is_some();
     let role = me.grants.first().map(|g| g.role);
-    let unit = me.grants.first().map(|g| g.unit_name.clone()).unwrap_or_default();
+    let unit = me
+        .grants
+        .first()
+        .map(|g| g.unit_name.clone())
+        .unwrap_or_default();
     let role_label = move || match role {
         Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
         Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),

@@ -26,13 +26,19 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
             return fail_to_form(AppError::invalid("username", Problem::Required), &form.next);
         }
         if username.chars().count() > 64 {
-            return fail_to_form(AppError::invalid("username", Problem::TooLong { max: 64 }), &form.next);
+            return fail_to_form(
+                AppError::invalid("username", Problem::TooLong { max: 64 }),
+                &form.next,
+            );
         }
         if form.password.is_empty() {
             return fail_to_form(AppError::invalid("password", Problem::Required), &form.next);
         }
         if form.password.len() > 1024 {
-            return fail_to_form(AppError::invalid("password", Problem::TooLong { max: 1024 }), &form.next);
+            return fail_to_form(
+                AppError::invalid("password", Problem::TooLong { max: 1024 }),
+                &form.next,
+            );
         }
         let pool = pool()?;
         let addr = remote_addr();
@@ -138,9 +144,10 @@ pub struct SignInPageInfo {
 pub async fn sign_in_info() -> Result<SignInPageInfo, AppError> {
     use crate::server::{scope::answer, state::pool};
     answer(async {
-        let demo: Option<String> = sqlx::query_scalar("SELECT value FROM app_settings WHERE key = 'demo'")
-            .fetch_optional(&pool()?)
-            .await?;
+        let demo: Option<String> =
+            sqlx::query_scalar("SELECT value FROM app_settings WHERE key = 'demo'")
+                .fetch_optional(&pool()?)
+                .await?;
         Ok(SignInPageInfo {
             demo: demo.as_deref() == Some("1"),
         })

@@ -89,7 +89,11 @@ impl Me {
             .iter()
             .find(|g| g.role.reads_units() && g.unit_kind == UnitKind::Cell);
         if let Some(g) = cell_grant {
-            if !self.grants.iter().any(|g| g.role.reads_units() && g.unit_kind != UnitKind::Cell) {
+            if !self
+                .grants
+                .iter()
+                .any(|g| g.role.reads_units() && g.unit_kind != UnitKind::Cell)
+            {
                 return format!("/cells/{}", g.unit_id);
             }
         }

@@ -119,7 +119,10 @@ mod tests {
     #[test]
     fn form_errors_come_back_from_the_query() {
         assert_eq!(error_from_query(""), None);
-        assert_eq!(error_from_query("credentials"), Some(AppError::BadCredentials));
+        assert_eq!(
+            error_from_query("credentials"),
+            Some(AppError::BadCredentials)
+        );
         assert_eq!(
             error_from_query("throttled-12"),
             Some(AppError::TooManyAttempts { minutes: 12 })

@@ -37,7 +37,10 @@ fn parse_page(page: u32) -> Result<u32, AppError> {
     } else {
         Err(AppError::invalid(
             "page",
-            crate::error::Problem::OutOfRange { min: 1, max: 100_000 },
+            crate::error::Problem::OutOfRange {
+                min: 1,
+                max: 100_000,
+            },
         ))
     }
 }
@@ -100,14 +103,17 @@ pub async fn get_member(member: i64) -> Result<MemberDetail, AppError> {
     answer(async {
         let caller = Caller::require().await?;
         let pool = pool()?;
-        let cell_id = repo::member_cell(&pool, member).await?.ok_or(AppError::Forbidden)?;
+        let cell_id = repo::member_cell(&pool, member)
+            .await?
+            .ok_or(AppError::Forbidden)?;
         let scope = if caller.me.member_id == Some(member) {
             own_cell_scope(&caller, &pool, cell_id).await?
         } else {
             caller.read_cell(&pool, cell_id).await?
         };
-        let (row, notes, workplace_committee) =
-            repo::member(&pool, &scope, member).await?.ok_or(AppError::NotFound)?;
+        let (row, notes, workplace_committee) = repo::member(&pool, &scope, member)
+            .await?
+            .ok_or(AppError::NotFound)?;
         Ok(MemberDetail {
             member: row,
             cell: repo::cell_info(&scope),

@@ -26,9 +26,13 @@ pub fn HouseholdsPage() -> impl IntoView {
     let cell = id_param("cell");
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
-    let tag = Memo::new(move |_| query.with(|m| m.get("tag").and_then(|s| HouseholdTag::parse(&s))));
-    let assigned = Memo::new(move |_| query.with(|m| m.get("assigned").and_then(|s| parse_assigned(&s))));
-    let page = Memo::new(move |_| query.with(|m| m.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32)));
+    let tag =
+        Memo::new(move |_| query.with(|m| m.get("tag").and_then(|s| HouseholdTag::parse(&s))));
+    let assigned =
+        Memo::new(move |_| query.with(|m| m.get("assigned").and_then(|s| parse_assigned(&s))));
+    let page = Memo::new(move |_| {
+        query.with(|m| m.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32))
+    });
     let info = Resource::new(move || cell.get(), get_cell);
     let households = Resource::new(
         move || (cell.get(), q.get(), tag.get(), assigned.get(), page.get()),
@@ -117,13 +121,17 @@ pub fn HouseholdsPage() -> impl IntoView {
 }
 
 #[component]
-fn HouseholdList(page: Page<HouseholdRow>, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+fn HouseholdList(
+    page: Page<HouseholdRow>,
+    href: impl Fn(u32) -> String + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let total = page.total;
     let pages = page.pages();
     let current = page.page;
     if page.items.is_empty() {
-        return view! { <p class="empty" role="status">{t!(i18n, households.empty)}</p> }.into_any();
+        return view! { <p class="empty" role="status">{t!(i18n, households.empty)}</p> }
+            .into_any();
     }
     view! {
         <p class="result-count" role="status">{t!(i18n, households.count, count = total)}</p>

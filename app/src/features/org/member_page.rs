@@ -6,7 +6,9 @@ use leptos_router::components::A;
 
 use super::api::get_member;
 use super::model::*;
-use super::widgets::{HistoryTable, LastVisit, PhoneLink, StatusBadge, TagList, id_param, status_label};
+use super::widgets::{
+    HistoryTable, LastVisit, PhoneLink, StatusBadge, TagList, id_param, status_label,
+};
 use crate::i18n::*;
 use crate::ui::format;
 use crate::ui::status_page::ErrorPanel;

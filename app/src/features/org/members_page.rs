@@ -18,8 +18,11 @@ pub fn MembersPage() -> impl IntoView {
     let cell = id_param("cell");
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
-    let status = Memo::new(move |_| query.with(|m| m.get("status").and_then(|s| MemberStatus::parse(&s))));
-    let page = Memo::new(move |_| query.with(|m| m.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32)));
+    let status =
+        Memo::new(move |_| query.with(|m| m.get("status").and_then(|s| MemberStatus::parse(&s))));
+    let page = Memo::new(move |_| {
+        query.with(|m| m.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32))
+    });
     let info = Resource::new(move || cell.get(), get_cell);
     let members = Resource::new(
         move || (cell.get(), q.get(), status.get(), page.get()),
@@ -79,7 +82,12 @@ pub fn MembersPage() -> impl IntoView {
 }
 
 #[component]
-fn MemberList(page: Page<MemberRow>, cell: i64, q: String, status: Option<MemberStatus>) -> impl IntoView {
+fn MemberList(
+    page: Page<MemberRow>,
+    cell: i64,
+    q: String,
+    status: Option<MemberStatus>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let total = page.total;
     let pages = page.pages();

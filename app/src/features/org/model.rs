@@ -320,7 +320,10 @@ mod tests {
         assert_eq!(stored, ",poor,elderly_alone,");
         assert_eq!(HouseholdTag::parse_list(&stored), tags);
         assert_eq!(HouseholdTag::parse_list(""), vec![]);
-        assert_eq!(HouseholdTag::parse_list(",bogus,poor,"), vec![HouseholdTag::Poor]);
+        assert_eq!(
+            HouseholdTag::parse_list(",bogus,poor,"),
+            vec![HouseholdTag::Poor]
+        );
     }
 
     #[test]

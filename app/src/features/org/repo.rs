@@ -232,7 +232,8 @@ pub async fn list_households(
                 .push(" ESCAPE '\\'");
         }
         if let Some(t) = filter.tag {
-            qb.push(" AND h.tags LIKE ").push_bind(format!("%,{},%", t.code()));
+            qb.push(" AND h.tags LIKE ")
+                .push_bind(format!("%,{},%", t.code()));
         }
         match filter.assigned {
             Some(true) => {
@@ -292,7 +293,11 @@ pub async fn household_cell(pool: &Pool, household_id: i64) -> sqlx::Result<Opti
         .await
 }
 
-pub async fn member(pool: &Pool, cell: &CellScope, member_id: i64) -> sqlx::Result<Option<(MemberRow, String, String)>> {
+pub async fn member(
+    pool: &Pool,
+    cell: &CellScope,
+    member_id: i64,
+) -> sqlx::Result<Option<(MemberRow, String, String)>> {
     #[derive(sqlx::FromRow)]
     struct Extra {
         notes: String,
@@ -307,14 +312,18 @@ pub async fn member(pool: &Pool, cell: &CellScope, member_id: i64) -> sqlx::Resu
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let extra: Extra = sqlx::query_as("SELECT notes, workplace_committee FROM members WHERE id = $1")
-        .bind(member_id)
-        .fetch_one(pool)
-        .await?;
+    let extra: Extra =
+        sqlx::query_as("SELECT notes, workplace_committee FROM members WHERE id = $1")
+            .bind(member_id)
+            .fetch_one(pool)
+            .await?;
     Ok(Some((row.into(), extra.notes, extra.workplace_committee)))
 }
 
-pub async fn status_history(pool: &Pool, member_id: i64) -> sqlx::Result<Vec<(MemberStatus, DateTime<Utc>)>> {
+pub async fn status_history(
+    pool: &Pool,
+    member_id: i64,
+) -> sqlx::Result<Vec<(MemberStatus, DateTime<Utc>)>> {
     let rows: Vec<(String, DateTime<Utc>)> =
         sqlx::query_as("SELECT status, since FROM member_status_history WHERE member_id = $1 ORDER BY since DESC, id DESC")
             .bind(member_id)
@@ -357,7 +366,10 @@ fn history_entry(r: HistoryDb) -> AssignmentEntry {
 }
 
 /// Who was responsible for a household, newest first.
-pub async fn household_history(pool: &Pool, household_id: i64) -> sqlx::Result<Vec<AssignmentEntry>> {
+pub async fn household_history(
+    pool: &Pool,
+    household_id: i64,
+) -> sqlx::Result<Vec<AssignmentEntry>> {
     let rows: Vec<HistoryDb> = sqlx::query_as(&format!(
         "{HISTORY_SELECT} WHERE a.household_id = $1 ORDER BY a.started_at DESC, a.id DESC"
     ))
@@ -378,7 +390,11 @@ pub async fn member_history(pool: &Pool, member_id: i64) -> sqlx::Result<Vec<Ass
     Ok(rows.into_iter().map(history_entry).collect())
 }
 
-pub async fn household(pool: &Pool, cell: &CellScope, household_id: i64) -> sqlx::Result<Option<HouseholdDetail>> {
+pub async fn household(
+    pool: &Pool,
+    cell: &CellScope,
+    household_id: i64,
+) -> sqlx::Result<Option<HouseholdDetail>> {
     let row: Option<HouseholdDb> = sqlx::query_as(&format!(
         "{HOUSEHOLD_SELECT} WHERE h.ward_id = $1 AND h.cell_id = $2 AND h.id = $3"
     ))

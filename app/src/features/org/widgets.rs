@@ -6,8 +6,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::model::*;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 use crate::ui::format;
+use leptos_i18n::I18nContext;
 
 /// A numeric route parameter; 0 when missing or not a number (the server answers "not found").
 pub fn id_param(name: &'static str) -> Memo<i64> {
@@ -113,7 +113,10 @@ pub fn PhoneLink(phone: String) -> impl IntoView {
     if phone.is_empty() {
         return ().into_any();
     }
-    let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let tel: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
     let label = phone.clone();
     view! {
         <a class="phone-link" href=format!("tel:{tel}") aria-label=move || t_string!(i18n, households.call, phone = label.clone()).to_string()>
@@ -129,7 +132,9 @@ pub fn LastVisit(date: Option<chrono::NaiveDate>) -> impl IntoView {
     let i18n = use_i18n();
     match date {
         Some(d) => view! { <time datetime=d.to_string()>{format::date(d)}</time> }.into_any(),
-        None => view! { <span class="muted">{t!(i18n, households.never_visited)}</span> }.into_any(),
+        None => {
+            view! { <span class="muted">{t!(i18n, households.never_visited)}</span> }.into_any()
+        }
     }
 }
 

@@ -1,0 +1,48 @@
+import { test as base, expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "ganbo-demo";
+
+/** Every test fails on an uncaught page error or a console error. */
+export const test = base.extend<{ failOnErrors: void }>({
+  failOnErrors: [
+    async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error" && !expectedConsoleError(m.text())) problems.push(`console error: ${m.text()}`);
+      });
+      await use();
+      expect(problems, problems.join("\n")).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** Refusals the tests provoke on purpose show up as failed requests in the console. */
+function expectedConsoleError(text: string): boolean {
+  return /status of (401|403|404|409|422|429)/.test(text);
+}
+
+export { expect };
+
+/** Waits until the page's script has taken over (clicks before that would be lost). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+}
+
+/** Signs in through the form and waits for the landing page. */
+export async function signIn(page: Page, username: string, password = PASSWORD) {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Tên đăng nhập").fill(username);
+  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await hydrated(page);
+}
+
+/** The page does not scroll sideways. */
+export async function noHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
