@@ -13,7 +13,7 @@ pub mod ui;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Html, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -42,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -55,18 +55,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Vietnamese unless the person chose English (a cookie): the browser's language is not
-    // consulted, so a shared computer shows the same language to everyone.
-    let no_header = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
-    // Effects run only in the browser, once the page is hydrated: mark it, for people's
-    // scripts and for the browser tests.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
+    let i18n = crate::ui::i18n::provide_i18n();
     view! {
-        <I18nContextProvider ssr_lang_header_getter=no_header>
+            <Html attr:lang=move || i18n.get_locale().as_str() />
             <AppTitle />
             <Router>
                 <Routes fallback=NotFoundPage>
@@ -83,7 +74,6 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                 </Routes>
             </Router>
-        </I18nContextProvider>
     }
 }
 

@@ -69,6 +69,7 @@ test("English is one click away and stays chosen", async ({ page }) => {
   await signIn(page, "committee");
   await expect(page.locator("html")).toHaveAttribute("lang", "vi");
   await page.getByRole("button", { name: "Switch to English" }).click();
+  await expect(page).toHaveURL(/\/cells$/);
   await expect(page.getByRole("heading", { level: 1, name: "Cells" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.reload();

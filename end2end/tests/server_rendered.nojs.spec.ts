@@ -8,7 +8,7 @@ test("sign in and read a cell's households with no script at all", async ({ page
   await page.getByRole("button", { name: "Đăng nhập" }).click();
   await expect(page).toHaveURL(/\/cells\/\d+$/);
   await expect(page.getByRole("heading", { level: 1, name: "Chi bộ Tổ dân phố số 1" })).toBeVisible();
-  await page.getByRole("link", { name: "Hộ gia đình" }).click();
+  await page.getByRole("navigation", { name: "Chi bộ" }).getByRole("link", { name: "Hộ gia đình" }).click();
   await expect(page.locator("table tbody tr").first()).toBeVisible();
   await page.getByLabel("Tìm hộ").fill("ngo");
   await page.getByRole("button", { name: "Tìm" }).click();

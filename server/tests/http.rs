@@ -297,6 +297,7 @@ async fn every_server_function_refuses_strangers() {
     let calls: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("org/cells", vec![]),
         ("org/cell", vec![("cell", cell.to_string())]),
+        ("org/cell_summary", vec![("cell", cell.to_string())]),
         ("org/members", page_args(cell)),
         ("org/households", page_args(cell)),
         ("org/member", vec![("member", member.to_string())]),
@@ -349,6 +350,7 @@ async fn a_secretary_cannot_touch_another_cell() {
     );
     for (endpoint, args) in [
         ("org/cell", vec![("cell", other.to_string())]),
+        ("org/cell_summary", vec![("cell", other.to_string())]),
         ("org/members", page_args(other)),
         ("org/households", page_args(other)),
     ] {
@@ -477,6 +479,7 @@ async fn a_member_sees_only_their_own_households() {
     );
     for (endpoint, args) in [
         ("org/cell", vec![("cell", cell.to_string())]),
+        ("org/cell_summary", vec![("cell", cell.to_string())]),
         ("org/members", page_args(cell)),
         ("org/households", page_args(cell)),
     ] {
@@ -621,4 +624,49 @@ async fn unknown_pages_answer_404() {
     let res = app.page("/khong-co", None).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(res.body.contains("Không tìm thấy trang"));
+}
+
+#[tokio::test]
+async fn the_language_switch_sets_a_cookie_and_goes_back() {
+    let app = app().await;
+    let req = Request::post("/api/i18n/set_language")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::from("lang=en&back=%2Flogin%3Fnext%3D%252Fcells"))
+        .unwrap();
+    let res = read(app.router.clone().oneshot(req).await.unwrap()).await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    assert_eq!(
+        res.headers.get(header::LOCATION).unwrap(),
+        "/login?next=%2Fcells"
+    );
+    let cookie = res
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cookie.starts_with("i18n_pref_locale=en;"), "{cookie}");
+
+    // Somewhere else than this site is not followed; an unknown language changes nothing.
+    let res = app
+        .call(
+            "i18n/set_language",
+            &[
+                ("lang", "en".into()),
+                ("back", "https://evil.example/".into()),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.headers.get(header::LOCATION).unwrap(), "/");
+    let res = app
+        .call(
+            "i18n/set_language",
+            &[("lang", "fr".into()), ("back", "/".into())],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.headers.get(header::SET_COOKIE).is_none());
 }

@@ -228,6 +228,10 @@ fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> &'a T {
     &items[rng.usize(..items.len())]
 }
 
+fn choose<T: Copy>(rng: &mut Rng, items: &[T]) -> T {
+    items[rng.usize(..items.len())]
+}
+
 fn pick_weighted<'a>(rng: &mut Rng, items: &'a [(&'a str, u32)]) -> &'a str {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
     let mut r = rng.u32(..total);
@@ -346,6 +350,18 @@ struct Visit {
     mediation: bool,
 }
 
+/// A demo account: username, display name, linked member, roles with their units.
+type Account = (&'static str, String, Option<i64>, Vec<(&'static str, i64)>);
+
+/// One step of a concern: (step, from state, to state, day, text).
+type Event = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    NaiveDate,
+    &'static str,
+);
+
 struct Concern {
     id: i64,
     cell_id: i64,
@@ -356,13 +372,7 @@ struct Concern {
     urgency: &'static str,
     state: &'static str,
     raised_on: NaiveDate,
-    events: Vec<(
-        &'static str,
-        Option<&'static str>,
-        &'static str,
-        NaiveDate,
-        &'static str,
-    )>,
+    events: Vec<Event>,
 }
 
 /// The next free id of a table, so that rows can be written in batches with known ids.
@@ -691,11 +701,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         // Assignments: about 80% of households, near the member's home where possible.
         let cell_members: Vec<usize> = (first_member..members.len()).collect();
         let mut load: Vec<i64> = vec![0; members.len()];
-        for h in first_household..households.len() {
+        for household in &households[first_household..] {
             if rng.u32(..100) >= 80 {
                 continue;
             }
-            let alley = households[h].alley.clone();
+            let alley = household.alley.clone();
             // Mostly an assignable member with room, in the same alley; sometimes anyone
             // (these are the stale and over-capacity assignments the board must show).
             let sloppy = rng.u32(..100) < 4;
@@ -729,7 +739,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                     id: assignment_id,
                     cell_id: cell,
                     member_id: members[prev].id,
-                    household_id: households[h].id,
+                    household_id: household.id,
                     mode: "regular",
                     started: at(prev_start, &mut rng),
                     ended: Some(at(started_day, &mut rng) - Duration::hours(12)),
@@ -743,7 +753,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 id: assignment_id,
                 cell_id: cell,
                 member_id: member.id,
-                household_id: households[h].id,
+                household_id: household.id,
                 mode: if member.status == MemberStatus::OutsideCommune {
                     "non_regular"
                 } else {
@@ -782,11 +792,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 visits.push(Visit {
                     id: visit_id,
                     cell_id: cell,
-                    household_id: households[h].id,
+                    household_id: household.id,
                     member_id: member.id,
                     on: day,
                     kind,
-                    topics: *pick(
+                    topics: choose(
                         &mut rng,
                         &[
                             ",cultured_family,",
@@ -796,7 +806,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                             ",cultured_family,crime_prevention,",
                         ],
                     ),
-                    note: *pick(
+                    note: choose(
                         &mut rng,
                         &[
                             "Gia đình ổn định, không có kiến nghị.",
@@ -834,10 +844,10 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 concerns.push(Concern {
                     id: concern_id,
                     cell_id: cell,
-                    household_id: households[h].id,
+                    household_id: household.id,
                     member_id: member.id,
                     category,
-                    body: *pick(&mut rng, bodies),
+                    body: choose(&mut rng, bodies),
                     urgency: if rng.u32(..100) < 15 {
                         "urgent"
                     } else {
@@ -1047,7 +1057,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         });
         qb.build().execute(&mut *tx).await?;
     }
-    let events: Vec<(i64, &(&str, Option<&str>, &str, NaiveDate, &str))> = concerns
+    let events: Vec<(i64, &Event)> = concerns
         .iter()
         .flat_map(|c| c.events.iter().map(move |e| (c.id, e)))
         .collect();
@@ -1079,7 +1089,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .nth(skip)
                 .map(|m| (m.id, m.name.clone()))
         };
-        let mut accounts: Vec<(&str, String, Option<i64>, Vec<(&str, i64)>)> = vec![(
+        let mut accounts: Vec<Account> = vec![(
             "committee",
             "Văn phòng Đảng ủy phường".to_string(),
             None,

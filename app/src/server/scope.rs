@@ -176,13 +176,11 @@ pub async fn answer<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T>
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|s| s.contains("text/html"))
         });
-        if !is_form_post {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(
-                    http::StatusCode::from_u16(e.status())
-                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                );
-            }
+        if !is_form_post && let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(
+                http::StatusCode::from_u16(e.status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
     }
     result

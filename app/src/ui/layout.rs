@@ -1,7 +1,7 @@
 //! The frame of every signed-in page: header, navigation, language, sign-out.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 use leptos_router::location::Url;
 
@@ -10,6 +10,8 @@ use crate::features::auth::api::{SignOut, current_user};
 use crate::features::auth::model::{Me, Role};
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
+use crate::ui::i18n::SetLanguage;
+use leptos::server_fn::ServerFn as _;
 
 /// Loads who is signed in; sends others to the sign-in page, with a way back.
 #[component]
@@ -82,7 +84,6 @@ pub fn HomeRedirect() -> impl IntoView {
 #[component]
 fn SiteHeader(me: Me) -> impl IntoView {
     let i18n = use_i18n();
-    let sign_out = ServerAction::<SignOut>::new();
     let reads_units = me.reads_units();
     let is_member = me.has(Role::Member) && me.member_id.is_some();
     let role = me.grants.first().map(|g| g.role);
@@ -91,6 +92,13 @@ fn SiteHeader(me: Me) -> impl IntoView {
         .first()
         .map(|g| g.unit_name.clone())
         .unwrap_or_default();
+    let here = use_location().pathname.get_untracked();
+    // A section is current on its own page and the pages under it.
+    let current = |section: &str| {
+        let under = here == section || here.starts_with(&format!("{section}/"));
+        under.then_some("page")
+    };
+    let (my_current, cells_current) = (current("/my"), current("/cells"));
     let role_label = move || match role {
         Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
         Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),
@@ -113,42 +121,52 @@ fn SiteHeader(me: Me) -> impl IntoView {
                         <strong class="who__name">{me.display_name.clone()}</strong>
                         <span class="who__role">{role_label}" · "{unit}</span>
                     </span>
-                    <ActionForm action=sign_out attr:class="sign-out">
+                    <form method="post" action=SignOut::url() class="sign-out">
                         <button type="submit" class="button button--quiet">
                             {t!(i18n, nav.sign_out)}
                         </button>
-                    </ActionForm>
+                    </form>
                 </div>
             </div>
             <nav class="site-nav" aria-label=move || t_string!(i18n, nav.menu)>
                 <Show when=move || is_member>
-                    <A href="/my">{t!(i18n, nav.my_households)}</A>
+                    <a href="/my" aria-current=my_current>{t!(i18n, nav.my_households)}</a>
                 </Show>
                 <Show when=move || reads_units>
-                    <A href="/cells">{t!(i18n, nav.cells)}</A>
+                    <a href="/cells" aria-current=cells_current>{t!(i18n, nav.cells)}</a>
                 </Show>
             </nav>
         </header>
     }
 }
 
-/// Switches between Vietnamese and English; the choice is kept in a cookie.
+/// Switches between Vietnamese and English: a plain form, so it works before the script
+/// loads; the server keeps the choice in a cookie and comes back to this page.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let other = move || match i18n.get_locale() {
+    let other = match i18n.get_locale_untracked() {
         Locale::vi => Locale::en,
         Locale::en => Locale::vi,
     };
+    let location = use_location();
+    let back = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
     view! {
-        <button
-            type="button"
-            class="button button--quiet lang-switch"
-            lang=move || other().as_str()
-            aria-label=move || t_string!(i18n, nav.language_label)
-            on:click=move |_| i18n.set_locale(other())
-        >
-            {t!(i18n, nav.language)}
-        </button>
+        <form method="post" action=SetLanguage::url() class="lang-switch">
+            <input type="hidden" name="lang" value=other.as_str() />
+            <input type="hidden" name="back" value=back />
+            <button
+                type="submit"
+                class="button button--quiet"
+                lang=other.as_str()
+                aria-label=move || t_string!(i18n, nav.language_label)
+            >
+                {t!(i18n, nav.language)}
+            </button>
+        </form>
     }
 }

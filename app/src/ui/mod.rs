@@ -2,6 +2,7 @@
 
 pub mod error_text;
 pub mod format;
+pub mod i18n;
 pub mod layout;
 pub mod pager;
 pub mod status_page;

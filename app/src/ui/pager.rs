@@ -1,7 +1,6 @@
 //! Previous/next links for long lists; plain links, so they work before the app loads.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::*;
 
@@ -16,9 +15,9 @@ pub fn Pager(page: u32, pages: u32, href: impl Fn(u32) -> String + 'static) -> i
     let next = (page < pages).then(|| href(page + 1));
     view! {
         <nav class="pager" aria-label=move || t_string!(i18n, pager.label)>
-            {prev.map(|h| view! { <A href=h attr:class="button" attr:rel="prev">"← "{t!(i18n, pager.previous)}</A> })}
+            {prev.map(|h| view! { <a href=h class="button" rel="prev">"← "{t!(i18n, pager.previous)}</a> })}
             <span class="pager__position">{t!(i18n, pager.position, page = page, pages = pages)}</span>
-            {next.map(|h| view! { <A href=h attr:class="button" attr:rel="next">{t!(i18n, pager.next)}" →"</A> })}
+            {next.map(|h| view! { <a href=h class="button" rel="next">{t!(i18n, pager.next)}" →"</a> })}
         </nav>
     }
     .into_any()

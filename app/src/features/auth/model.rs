@@ -88,14 +88,13 @@ impl Me {
             .grants
             .iter()
             .find(|g| g.role.reads_units() && g.unit_kind == UnitKind::Cell);
-        if let Some(g) = cell_grant {
-            if !self
+        if let Some(g) = cell_grant
+            && !self
                 .grants
                 .iter()
                 .any(|g| g.role.reads_units() && g.unit_kind != UnitKind::Cell)
-            {
-                return format!("/cells/{}", g.unit_id);
-            }
+        {
+            return format!("/cells/{}", g.unit_id);
         }
         if self.reads_units() {
             "/cells".to_string()
@@ -114,15 +113,20 @@ pub struct SignInForm {
     pub next: String,
 }
 
-/// Only same-site paths are followed after sign-in.
+/// A path on this site (not a link to another one), for redirects taken from input.
+pub fn local_path(path: &str) -> Option<&str> {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.contains("://")
+        && !path.chars().any(char::is_control)
+        && path.len() <= 512;
+    ok.then_some(path)
+}
+
+/// Where to go after signing in: a local path other than the sign-in page itself.
 pub fn safe_next(next: &str) -> Option<&str> {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains("://")
-        && next.len() <= 512
-        && next != "/login";
-    ok.then_some(next)
+    local_path(next).filter(|p| *p != "/login" && !p.starts_with("/login?"))
 }
 
 #[cfg(test)]

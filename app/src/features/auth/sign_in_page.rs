@@ -10,6 +10,7 @@ use crate::error::{AppError, Problem};
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
 use crate::ui::layout::LanguageSwitch;
+use leptos::server_fn::ServerFn as _;
 
 /// The error a plain form post was sent back with (`?error=…`).
 fn error_from_query(code: &str) -> Option<AppError> {
@@ -32,15 +33,8 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = query.with_untracked(|q| q.get("next").unwrap_or_default());
     let url_error = query.with_untracked(|q| error_from_query(&q.get("error").unwrap_or_default()));
-    let action = ServerAction::<SignIn>::new();
     let me = Resource::new(|| (), |_| current_user());
     let info = Resource::new(|| (), |_| sign_in_info());
-    let pending = action.pending();
-    let error = move || match action.value().get() {
-        Some(Err(e)) => Some(e),
-        Some(Ok(_)) => None,
-        None => url_error.clone(),
-    };
 
     view! {
         <Title text=move || t_string!(i18n, sign_in.title).to_string() />
@@ -63,7 +57,7 @@ pub fn SignInPage() -> impl IntoView {
                 </div>
                 <h1>{t!(i18n, sign_in.title)}</h1>
                 <p class="sign-in__intro">{t!(i18n, sign_in.intro)}</p>
-                <ActionForm action attr:class="form sign-in__form">
+                <form method="post" action=SignIn::url() class="form sign-in__form">
                     <input type="hidden" name="form[next]" value=next.clone() />
                     <label class="field">
                         <span class="field__label">{t!(i18n, sign_in.username)}</span>
@@ -85,17 +79,11 @@ pub fn SignInPage() -> impl IntoView {
                             required
                         />
                     </label>
-                    {move || error().map(|err| view! { <ErrorNotice err /> })}
-                    <button type="submit" class="button button--primary button--wide" disabled=pending>
-                        {move || {
-                            if pending.get() {
-                                t_string!(i18n, sign_in.working).to_string()
-                            } else {
-                                t_string!(i18n, sign_in.submit).to_string()
-                            }
-                        }}
+                    {url_error.map(|err| view! { <ErrorNotice err /> })}
+                    <button type="submit" class="button button--primary button--wide">
+                        {t!(i18n, sign_in.submit)}
                     </button>
-                </ActionForm>
+                </form>
                 <Suspense>
                     {move || Suspend::new(async move {
                         info.await

@@ -30,6 +30,22 @@ pub async fn get_cell(cell: i64) -> Result<CellInfo, AppError> {
     .await
 }
 
+/// One cell's counts, for its overview.
+#[server(endpoint = "org/cell_summary")]
+pub async fn get_cell_summary(cell: i64) -> Result<CellSummary, AppError> {
+    use crate::server::{scope::*, state::pool};
+    answer(async {
+        let caller = Caller::require().await?;
+        let pool = pool()?;
+        let scope = caller.read_cell(&pool, cell).await?;
+        super::repo::cell_summaries(&pool, &[scope])
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 fn parse_page(page: u32) -> Result<u32, AppError> {
     if (1..=100_000).contains(&page) {

@@ -2,11 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
-use super::api::{get_cell, list_cells};
+use super::api::{get_cell_summary, list_cells};
 use super::model::*;
-use super::widgets::{CellHeader, CellTab, id_param};
+use super::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
 use crate::ui::format;
 use crate::ui::status_page::ErrorPanel;
@@ -46,7 +45,7 @@ fn CellCard(cell: CellSummary) -> impl IntoView {
     view! {
         <article class="cell-card">
             <h2 class="cell-card__name">
-                <A href=format!("/cells/{}", cell.id)>{cell.name.clone()}</A>
+                <a href=format!("/cells/{}", cell.id)>{cell.name.clone()}</a>
             </h2>
             <p class="cell-card__ward">{cell.ward_name.clone()}</p>
             <dl class="figures">
@@ -106,46 +105,36 @@ pub fn CoverageBar(percent: i64) -> impl IntoView {
 pub fn CellPage() -> impl IntoView {
     let i18n = use_i18n();
     let cell = id_param("cell");
-    let info = Resource::new(move || cell.get(), get_cell);
-    let summary = Resource::new(move || cell.get(), |_| list_cells());
+    let summary = Resource::new(move || cell.get(), get_cell_summary);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                let info = match info.await {
-                    Ok(info) => info,
-                    Err(err) => return view! { <ErrorPanel err /> }.into_any(),
-                };
-                let id = info.id;
-                let s = summary.await.ok().and_then(|l| l.into_iter().find(|c| c.id == id));
-                let title = info.name.clone();
-                view! {
-                    <Title text=title />
-                    <CellHeader cell=info tab=CellTab::Overview />
-                    {s.map(|s| {
+        <CellFrame tab=CellTab::Overview>
+            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+                {move || Suspend::new(async move {
+                    summary.await.ok().map(|s| {
+                        let id = s.id;
                         let unassigned = s.households - s.assigned_households;
                         view! {
                             <section class="overview">
                                 <div class="stat-grid">
-                                    <A href=format!("/cells/{id}/members") attr:class="stat">
+                                    <a href=format!("/cells/{id}/members") class="stat">
                                         <span class="stat__value">{format::int(s.members)}</span>
                                         <span class="stat__label">{t!(i18n, cells.members)}</span>
-                                    </A>
-                                    <A href=format!("/cells/{id}/households") attr:class="stat">
+                                    </a>
+                                    <a href=format!("/cells/{id}/households") class="stat">
                                         <span class="stat__value">{format::int(s.households)}</span>
                                         <span class="stat__label">{t!(i18n, cells.households)}</span>
-                                    </A>
-                                    <A href=format!("/cells/{id}/households?assigned=no") attr:class="stat stat--alert">
+                                    </a>
+                                    <a href=format!("/cells/{id}/households?assigned=no") class="stat stat--alert">
                                         <span class="stat__value">{format::int(unassigned)}</span>
                                         <span class="stat__label">{t!(i18n, cells.unassigned)}</span>
-                                    </A>
+                                    </a>
                                 </div>
                                 <CoverageBar percent=s.coverage_percent() />
                             </section>
                         }
-                    })}
-                }
-                .into_any()
-            })}
-        </Suspense>
+                    })
+                })}
+            </Suspense>
+        </CellFrame>
     }
 }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::api::get_household;
 use super::model::*;
@@ -52,7 +51,7 @@ fn HouseholdView(d: HouseholdDetail) -> impl IntoView {
                         <dt>{t!(i18n, households.member)}</dt>
                         <dd>
                             {match (h.member_id, h.member_name.clone()) {
-                                (Some(id), Some(name)) => view! { <A href=format!("/members/{id}")>{name}</A> }.into_any(),
+                                (Some(id), Some(name)) => view! { <a href=format!("/members/{id}")>{name}</a> }.into_any(),
                                 _ => view! { <span class="badge badge--alert">{t!(i18n, households.nobody)}</span> }.into_any(),
                             }}
                         </dd>

@@ -1,13 +1,11 @@
 //! A cell's households: search by head, address or phone; filter by tag and assignment.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{get_cell, list_households};
+use super::api::list_households;
 use super::model::*;
-use super::widgets::{CellHeader, CellTab, LastVisit, TagList, id_param, tag_label};
+use super::widgets::{CellFrame, CellTab, LastVisit, TagList, id_param, tag_label};
 use crate::i18n::*;
 use crate::ui::pager::Pager;
 use crate::ui::status_page::ErrorPanel;
@@ -33,24 +31,13 @@ pub fn HouseholdsPage() -> impl IntoView {
     let page = Memo::new(move |_| {
         query.with(|m| m.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32))
     });
-    let info = Resource::new(move || cell.get(), get_cell);
     let households = Resource::new(
         move || (cell.get(), q.get(), tag.get(), assigned.get(), page.get()),
         |(c, q, t, a, p)| list_households(c, q, t, a, p),
     );
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(info) => {
-                        let title = format!("{} · {}", t_string!(i18n, households.title), info.name);
-                        view! { <Title text=title /> <CellHeader cell=info tab=CellTab::Households /> }.into_any()
-                    }
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Form method="GET" action="" attr:class="filters" attr:role="search">
+        <CellFrame tab=CellTab::Households>
+        <form method="get" class="filters" role="search">
             <label class="field field--grow">
                 <span class="field__label">{t!(i18n, households.search)}</span>
                 <input
@@ -87,7 +74,7 @@ pub fn HouseholdsPage() -> impl IntoView {
                 </select>
             </label>
             <button type="submit" class="button button--primary">{t!(i18n, members.search_button)}</button>
-        </Form>
+        </form>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match households.await {
@@ -117,6 +104,7 @@ pub fn HouseholdsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </CellFrame>
     }
 }
 
@@ -153,14 +141,14 @@ fn HouseholdList(
                         view! {
                             <tr>
                                 <th scope="row" class="table__title">
-                                    <A href=format!("/households/{}", h.id)>{h.head_name.clone()}</A>
+                                    <a href=format!("/households/{}", h.id)>{h.head_name.clone()}</a>
                                     <TagList tags=h.tags.clone() />
                                 </th>
                                 <td data-label=move || t_string!(i18n, households.address)>{h.address.short()}</td>
                                 <td data-label=move || t_string!(i18n, households.size) class="num">{h.size}</td>
                                 <td data-label=move || t_string!(i18n, households.member)>
                                     {match (h.member_id, h.member_name.clone()) {
-                                        (Some(id), Some(name)) => view! { <A href=format!("/members/{id}")>{name}</A> }.into_any(),
+                                        (Some(id), Some(name)) => view! { <a href=format!("/members/{id}")>{name}</a> }.into_any(),
                                         _ => view! { <span class="badge badge--alert">{t!(i18n, households.nobody)}</span> }.into_any(),
                                     }}
                                 </td>

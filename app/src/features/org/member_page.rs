@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::api::get_member;
 use super::model::*;
@@ -38,7 +37,7 @@ fn MemberView(d: MemberDetail) -> impl IntoView {
     view! {
         <Title text=m.full_name.clone() />
         <header class="page-header">
-            <p class="page-header__crumb"><A href=cell_href>{d.cell.name.clone()}</A></p>
+            <p class="page-header__crumb"><a href=cell_href>{d.cell.name.clone()}</a></p>
             <h1>{m.full_name.clone()}</h1>
             <p class="page-header__meta">
                 <StatusBadge status=m.status />
@@ -100,7 +99,7 @@ fn MemberView(d: MemberDetail) -> impl IntoView {
                             .into_iter()
                             .map(|h| view! {
                                 <li class="household-item">
-                                    <A href=format!("/households/{}", h.id)>{h.head_name.clone()}</A>
+                                    <a href=format!("/households/{}", h.id)>{h.head_name.clone()}</a>
                                     <span class="muted">{h.address.short()}</span>
                                     <TagList tags=h.tags.clone() />
                                     <span class="household-item__visit"><LastVisit date=h.last_visit /></span>

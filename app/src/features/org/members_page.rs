@@ -1,13 +1,11 @@
 //! A cell's members: search (diacritics ignored), filter by status, page through.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{get_cell, list_members};
+use super::api::list_members;
 use super::model::*;
-use super::widgets::{CellHeader, CellTab, PhoneLink, StatusBadge, id_param, status_label};
+use super::widgets::{CellFrame, CellTab, PhoneLink, StatusBadge, id_param, status_label};
 use crate::i18n::*;
 use crate::ui::pager::Pager;
 use crate::ui::status_page::ErrorPanel;
@@ -23,24 +21,13 @@ pub fn MembersPage() -> impl IntoView {
     let page = Memo::new(move |_| {
         query.with(|m| m.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32))
     });
-    let info = Resource::new(move || cell.get(), get_cell);
     let members = Resource::new(
         move || (cell.get(), q.get(), status.get(), page.get()),
         |(c, q, s, p)| list_members(c, q, s, p),
     );
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(info) => {
-                        let title = format!("{} · {}", t_string!(i18n, members.title), info.name);
-                        view! { <Title text=title /> <CellHeader cell=info tab=CellTab::Members /> }.into_any()
-                    }
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Form method="GET" action="" attr:class="filters" attr:role="search">
+        <CellFrame tab=CellTab::Members>
+        <form method="get" class="filters" role="search">
             <label class="field field--grow">
                 <span class="field__label">{t!(i18n, members.search)}</span>
                 <input
@@ -69,7 +56,7 @@ pub fn MembersPage() -> impl IntoView {
                 </select>
             </label>
             <button type="submit" class="button button--primary">{t!(i18n, members.search_button)}</button>
-        </Form>
+        </form>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match members.await {
@@ -78,6 +65,7 @@ pub fn MembersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </CellFrame>
     }
 }
 
@@ -129,7 +117,7 @@ fn MemberList(
                         view! {
                             <tr>
                                 <th scope="row" class="table__title">
-                                    <A href=format!("/members/{}", m.id)>{m.full_name.clone()}</A>
+                                    <a href=format!("/members/{}", m.id)>{m.full_name.clone()}</a>
                                     {(m.kind == MemberKind::Dv213).then(|| view! { <span class="badge badge--info">{t!(i18n, members.kind_dv213)}</span> })}
                                 </th>
                                 <td data-label=move || t_string!(i18n, members.born)>{m.birth_year.map(|y| y.to_string()).unwrap_or_default()}</td>

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::api::my_households;
 use super::widgets::{LastVisit, PhoneLink, TagList};
@@ -34,9 +33,9 @@ pub fn MyPage() -> impl IntoView {
                                     .into_iter()
                                     .map(|h| view! {
                                         <li class="my-card">
-                                            <A href=format!("/households/{}", h.id) attr:class="my-card__head">
+                                            <a href=format!("/households/{}", h.id) class="my-card__head">
                                                 {h.head_name.clone()}
-                                            </A>
+                                            </a>
                                             <p class="my-card__address">{h.address.short()}</p>
                                             <TagList tags=h.tags.clone() />
                                             <p class="my-card__meta">

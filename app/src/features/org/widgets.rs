@@ -1,7 +1,6 @@
 //! Small pieces shared by the org pages: the cell's header and tabs, badges, history.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::model::*;
@@ -23,6 +22,38 @@ pub enum CellTab {
     Households,
 }
 
+/// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
+/// the reason when the cell may not be seen.
+#[component]
+pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let cell = id_param("cell");
+    let info = Resource::new(move || cell.get(), super::api::get_cell);
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Err(err) => view! { <crate::ui::status_page::ErrorPanel err /> }.into_any(),
+                    Ok(info) => {
+                        let title = match tab {
+                            CellTab::Overview => info.name.clone(),
+                            CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
+                            CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
+                        };
+                        view! {
+                            <leptos_meta::Title text=title />
+                            <CellHeader cell=info tab />
+                            {children.with_value(|c| c())}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// The cell's name and its tabs.
 #[component]
 pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
@@ -34,15 +65,15 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
             <p class="cell-header__ward">{cell.ward_name.clone()}</p>
             <h1 class="cell-header__name">{cell.name.clone()}</h1>
             <nav class="tabs" aria-label=move || t_string!(i18n, nav.cells)>
-                <A href=format!("/cells/{id}") attr:class="tabs__tab" attr:aria-current=current(CellTab::Overview)>
+                <a href=format!("/cells/{id}") class="tabs__tab" aria-current=current(CellTab::Overview)>
                     {t!(i18n, nav.overview)}
-                </A>
-                <A href=format!("/cells/{id}/members") attr:class="tabs__tab" attr:aria-current=current(CellTab::Members)>
+                </a>
+                <a href=format!("/cells/{id}/members") class="tabs__tab" aria-current=current(CellTab::Members)>
                     {t!(i18n, nav.members)}
-                </A>
-                <A href=format!("/cells/{id}/households") attr:class="tabs__tab" attr:aria-current=current(CellTab::Households)>
+                </a>
+                <a href=format!("/cells/{id}/households") class="tabs__tab" aria-current=current(CellTab::Households)>
                     {t!(i18n, nav.households)}
-                </A>
+                </a>
             </nav>
         </header>
     }
@@ -180,7 +211,7 @@ pub fn HistoryTable(entries: Vec<AssignmentEntry>, show_member: bool) -> impl In
                                     }}
                                 </td>
                                 <td>
-                                    <A href=href>{label}</A>
+                                    <a href=href>{label}</a>
                                 </td>
                                 <td>{e.reason.clone()}</td>
                             </tr>
