@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cargo leptos build --release
+node scripts/precompress.mjs
 exec ./target/release/ganbo serve --demo

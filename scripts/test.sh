@@ -23,6 +23,7 @@ cargo test -p ganbo
 
 step "release build"
 cargo leptos build --release
+node scripts/precompress.mjs
 
 step "browser tests"
 ./scripts/e2e.sh

@@ -1,0 +1,160 @@
+//! Shared helpers of the HTTP tests: the whole router on a fresh demo database, and
+//! calls made the way the app's own client makes them.
+#![allow(dead_code)]
+
+use app::server::AppState;
+use app::server::db::{self, Pool};
+use app::server::demo;
+use axum::Router;
+use axum::body::Body;
+use chrono::NaiveDate;
+use http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The day the demo data of every test is made for.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+pub async fn app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/t.sqlite", dir.path().display());
+    let pool = db::open_and_migrate(&url).await.unwrap();
+    demo::seed_if_empty(&pool, today()).await.unwrap().unwrap();
+    let store = ganbo_server::session_store(&pool).await.unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("ganbo")
+        .site_root("target/site")
+        .build();
+    let router = ganbo_server::router(
+        AppState {
+            pool: pool.clone(),
+            leptos_options: options,
+        },
+        store,
+    );
+    TestApp {
+        router,
+        pool,
+        _dir: dir,
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub pool: Pool,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+pub async fn read(res: Response<Body>) -> Answer {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+impl TestApp {
+    /// Calls a server function the way the app's own client does (form-encoded, JSON back).
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, String)],
+        cookie: Option<&str>,
+    ) -> Answer {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        read(res).await
+    }
+
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        read(res).await
+    }
+
+    /// Signs in and returns the session cookie.
+    pub async fn sign_in(&self, username: &str) -> String {
+        let res = self
+            .call(
+                "auth/sign_in",
+                &[
+                    ("form[username]", username.to_string()),
+                    ("form[password]", demo::DEMO_PASSWORD.to_string()),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{username}: {}", res.body);
+        let set_cookie = res
+            .headers
+            .get(header::SET_COOKIE)
+            .expect("a session cookie")
+            .to_str()
+            .unwrap();
+        set_cookie.split(';').next().unwrap().to_string()
+    }
+
+    pub async fn id(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+
+    pub async fn cell(&self, n: i64) -> i64 {
+        self.id(&format!(
+            "SELECT id FROM org_units WHERE kind = 'cell' ORDER BY id LIMIT 1 OFFSET {n}"
+        ))
+        .await
+    }
+
+    pub async fn member_of(&self, username: &str) -> i64 {
+        self.id(&format!(
+            "SELECT member_id FROM users WHERE username = '{username}'"
+        ))
+        .await
+    }
+}
+
+pub fn page_args(cell: i64) -> Vec<(&'static str, String)> {
+    vec![
+        ("cell", cell.to_string()),
+        ("query", String::new()),
+        ("page", "1".to_string()),
+    ]
+}
