@@ -212,6 +212,7 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
     let state = AppState {
         pool: pool.clone(),
         leptos_options: options,
+        live: Default::default(),
     };
     let app = router(state, store);
     let listener = match tokio::net::TcpListener::bind(&addr).await {

@@ -33,6 +33,7 @@ pub async fn app() -> TestApp {
         AppState {
             pool: pool.clone(),
             leptos_options: options,
+            live: Default::default(),
         },
         store,
     );
