@@ -74,6 +74,9 @@ pub fn field_name_vi(field: &str) -> &str {
         "cell" => "Chi bộ",
         "member" => "Đảng viên",
         "household" => "Hộ gia đình",
+        "reason" => "Lý do",
+        "date" => "Ngày",
+        "picks" => "Gợi ý đã chọn",
         other => other,
     }
 }

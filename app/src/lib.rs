@@ -18,6 +18,9 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::features::auth::sign_in_page::SignInPage;
+use crate::features::board::{
+    board_page::BoardPage, register_page::RegisterPage, registration_page::RegistrationPage,
+};
 use crate::features::org::{
     cells_page::{CellPage, CellsPage},
     household_page::HouseholdPage,
@@ -29,6 +32,15 @@ use crate::features::org::{
 use crate::i18n::*;
 use crate::ui::layout::{HomeRedirect, SignedInLayout};
 use crate::ui::status_page::NotFoundPage;
+
+/// Marks the page as live once its islands are hydrated, for people's scripts and for the
+/// browser tests (`html[data-hydrated]`).
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -67,6 +79,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/my") view=MyPage />
                         <Route path=path!("/cells") view=CellsPage />
                         <Route path=path!("/cells/:cell") view=CellPage />
+                        <Route path=path!("/cells/:cell/board") view=BoardPage />
+                        <Route path=path!("/cells/:cell/register") view=RegisterPage />
+                        <Route path=path!("/my/register") view=RegistrationPage />
                         <Route path=path!("/cells/:cell/members") view=MembersPage />
                         <Route path=path!("/cells/:cell/households") view=HouseholdsPage />
                         <Route path=path!("/members/:member") view=MemberPage />

@@ -592,7 +592,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 _ => 1955 + rng.i32(0..42),
             };
             let capacity = match (status, kind) {
-                (MemberStatus::Active, MemberKind::Resident) => 9 + rng.i64(0..6),
+                (MemberStatus::Active, MemberKind::Resident) => 11 + rng.i64(0..6),
                 (MemberStatus::Active, MemberKind::Dv213) => 2 + rng.i64(0..3),
                 (MemberStatus::OutsideCommune, _) => 1 + rng.i64(0..2),
                 (MemberStatus::WorkingAway, _) => 2,

@@ -14,12 +14,35 @@ use crate::features::board::model::LiveEvent;
 /// Events a slow listener may fall behind by before it is told to reload.
 const BUFFER: usize = 256;
 
-#[derive(Clone, Default, Debug)]
+#[derive(Clone, Debug)]
 pub struct LiveHub {
     cells: Arc<Mutex<HashMap<i64, broadcast::Sender<Arc<str>>>>>,
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub {
+            cells: Default::default(),
+            closing: tokio::sync::watch::channel(false).0,
+        }
+    }
 }
 
 impl LiveHub {
+    /// Ends every live feed (the server is stopping).
+    pub fn close(&self) {
+        let _ = self.closing.send(true);
+    }
+
+    /// Resolves when the feeds must end.
+    pub fn closing(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut rx = self.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|closed| *closed).await;
+        }
+    }
+
     fn sender(&self, cell: i64) -> broadcast::Sender<Arc<str>> {
         let mut cells = self.cells.lock().unwrap_or_else(|p| p.into_inner());
         // Forget channels nobody listens to any more.

@@ -15,6 +15,11 @@ fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "query" => td_string!(l, fields.query).to_string(),
         "page" => td_string!(l, fields.page).to_string(),
         "request" => td_string!(l, fields.request).to_string(),
+        "reason" => td_string!(l, fields.reason).to_string(),
+        "member" => td_string!(l, fields.member).to_string(),
+        "household" => td_string!(l, fields.household).to_string(),
+        "date" => td_string!(l, fields.date).to_string(),
+        "picks" => td_string!(l, fields.picks).to_string(),
         other => other.to_string(),
     }
 }

@@ -97,6 +97,23 @@ impl TestApp {
         read(res).await
     }
 
+    /// Calls a server function that takes JSON.
+    pub async fn call_json(&self, endpoint: &str, body: Value, cookie: Option<&str>) -> Answer {
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        read(res).await
+    }
+
     pub async fn page(&self, path: &str, cookie: Option<&str>) -> Answer {
         let mut req = Request::get(path).header(header::ACCEPT, "text/html");
         if let Some(c) = cookie {

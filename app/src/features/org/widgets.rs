@@ -18,6 +18,7 @@ pub fn id_param(name: &'static str) -> Memo<i64> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum CellTab {
     Overview,
+    Board,
     Members,
     Households,
 }
@@ -38,6 +39,7 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                     Ok(info) => {
                         let title = match tab {
                             CellTab::Overview => info.name.clone(),
+                            CellTab::Board => format!("{} · {}", t_string!(i18n, board.title), info.name),
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
                         };
@@ -67,6 +69,9 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
             <nav class="tabs" aria-label=move || t_string!(i18n, nav.cells)>
                 <a href=format!("/cells/{id}") class="tabs__tab" aria-current=current(CellTab::Overview)>
                     {t!(i18n, nav.overview)}
+                </a>
+                <a href=format!("/cells/{id}/board") class="tabs__tab" aria-current=current(CellTab::Board)>
+                    {t!(i18n, nav.board)}
                 </a>
                 <a href=format!("/cells/{id}/members") class="tabs__tab" aria-current=current(CellTab::Members)>
                     {t!(i18n, nav.members)}
