@@ -156,11 +156,9 @@ pub async fn suggest(cell: i64, rebalance: bool) -> Result<SuggestionSet, AppErr
         let scope = caller.write_cell(&pool, cell).await?;
         let board = super::repo::load_board(&pool, &scope, super::repo::today()).await?;
         let (members, households) = super::repo::solver_inputs(&board, rebalance);
-        Ok(tokio::task::spawn_blocking(move || {
-            super::suggest::solve(&members, &households, rebalance)
-        })
-        .await
-        .map_err(|_| AppError::Internal)?)
+        tokio::task::spawn_blocking(move || super::suggest::solve(&members, &households, rebalance))
+            .await
+            .map_err(|_| AppError::Internal)
     })
     .await
 }

@@ -17,6 +17,7 @@ use crate::i18n::*;
 pub fn Board(data: BoardData) -> impl IntoView {
     let i18n = crate::ui::i18n::provide_i18n();
     let ctx = BoardCtx::new(i18n, data);
+    let l = ctx.l;
     provide_context(ctx);
 
     // In the browser only: the live feed, touch guarding, dragging and keyboard undo.
@@ -83,7 +84,7 @@ pub fn Board(data: BoardData) -> impl IntoView {
             <SummaryBar />
             <RegistrationsPanel />
             <SuggestionsPanel />
-            <p class="board__hint">{t!(i18n, board.drag_hint)}</p>
+            <p class="board__hint">{td_string!(l, board.drag_hint)}</p>
             <div class="board__columns" role="list">
                 <Column member=None />
                 <For each=assignable key=|m| m.id let:m>
@@ -92,8 +93,8 @@ pub fn Board(data: BoardData) -> impl IntoView {
             </div>
             <Show when=move || !excluded().is_empty()>
                 <section class="board__excluded" aria-labelledby="board-excluded-title">
-                    <h2 id="board-excluded-title">{t!(i18n, board.excluded_title)}</h2>
-                    <p class="muted">{t!(i18n, board.excluded_intro)}</p>
+                    <h2 id="board-excluded-title">{td_string!(l, board.excluded_title)}</h2>
+                    <p class="muted">{td_string!(l, board.excluded_intro)}</p>
                     <div class="board__columns board__columns--excluded" role="list">
                         <For each=excluded key=|m| m.id let:m>
                             <Column member=Some(m) />
@@ -204,6 +205,7 @@ pub fn start_drag(ctx: BoardCtx, item: super::state::Item, label: String, e: &ev
 fn Filters() -> impl IntoView {
     let ctx = use_board();
     let i18n = ctx.i18n;
+    let l = ctx.l;
     let f = ctx.filters;
     let alleys = ctx.board.with_untracked(|b| {
         let mut ids: Vec<NameId> = b.households.iter().map(|h| h.place[1]).collect();
@@ -216,37 +218,37 @@ fn Filters() -> impl IntoView {
     view! {
         <div class="board__filters" role="search">
             <label class="field field--grow">
-                <span class="field__label">{t!(i18n, board.search)}</span>
+                <span class="field__label">{td_string!(l, board.search)}</span>
                 <input
                     type="search"
-                    placeholder=move || t_string!(i18n, board.search_placeholder)
+                    placeholder=td_string!(l, board.search_placeholder)
                     prop:value=move || f.query.get()
                     on:input=move |e| f.query.set(event_target_value(&e))
                 />
             </label>
             <label class="field">
-                <span class="field__label">{t!(i18n, board.alley)}</span>
+                <span class="field__label">{td_string!(l, board.alley)}</span>
                 <select on:change=move |e| f.alley.set(event_target_value(&e).parse().ok())>
-                    <option value="">{t!(i18n, board.all_alleys)}</option>
+                    <option value="">{td_string!(l, board.all_alleys)}</option>
                     {alleys.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                 </select>
             </label>
             <label class="field">
-                <span class="field__label">{t!(i18n, board.tag)}</span>
+                <span class="field__label">{td_string!(l, board.tag)}</span>
                 <select on:change=move |e| f.tag.set(HouseholdTag::parse(&event_target_value(&e)))>
-                    <option value="">{t!(i18n, board.all_tags)}</option>
-                    {HouseholdTag::ALL.iter().map(|t| view! { <option value=t.code()>{move || tag_label(i18n, *t)}</option> }).collect_view()}
+                    <option value="">{td_string!(l, board.all_tags)}</option>
+                    {HouseholdTag::ALL.iter().map(|t| view! { <option value=t.code()>{tag_label(i18n, *t)}</option> }).collect_view()}
                 </select>
             </label>
             <label class="field">
-                <span class="field__label">{t!(i18n, board.status)}</span>
+                <span class="field__label">{td_string!(l, board.status)}</span>
                 <select on:change=move |e| f.status.set(MemberStatus::parse(&event_target_value(&e)))>
-                    <option value="">{t!(i18n, board.all_statuses)}</option>
-                    {MemberStatus::ALL.iter().map(|s| view! { <option value=s.code()>{move || status_label(i18n, *s)}</option> }).collect_view()}
+                    <option value="">{td_string!(l, board.all_statuses)}</option>
+                    {MemberStatus::ALL.iter().map(|s| view! { <option value=s.code()>{status_label(i18n, *s)}</option> }).collect_view()}
                 </select>
             </label>
             <label class="field">
-                <span class="field__label">{t!(i18n, board.breach_filter)}</span>
+                <span class="field__label">{td_string!(l, board.breach_filter)}</span>
                 <select
                     prop:value=move || f.breach.get().map(|b| b.code()).unwrap_or("")
                     on:change=move |e| {
@@ -254,21 +256,21 @@ fn Filters() -> impl IntoView {
                         f.breach.set(Breach::ALL.into_iter().find(|b| b.code() == v));
                     }
                 >
-                    <option value="">{t!(i18n, board.all_cards)}</option>
+                    <option value="">{td_string!(l, board.all_cards)}</option>
                     {Breach::ALL
                         .iter()
-                        .map(|b| view! { <option value=b.code()>{move || super::state::breach_label(i18n.get_locale(), *b)}</option> })
+                        .map(|b| view! { <option value=b.code()>{super::state::breach_label(l, *b)}</option> })
                         .collect_view()}
                 </select>
             </label>
             <div class="board__toggles">
                 <label class="check">
                     <input type="checkbox" prop:checked=move || f.by_alley.get() on:change=move |e| f.by_alley.set(event_target_checked(&e)) />
-                    {t!(i18n, board.group_by_alley)}
+                    {td_string!(l, board.group_by_alley)}
                 </label>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || f.large.get() on:change=move |e| f.large.set(event_target_checked(&e)) />
-                    {t!(i18n, board.large_text)}
+                    {td_string!(l, board.large_text)}
                 </label>
             </div>
         </div>
@@ -278,7 +280,7 @@ fn Filters() -> impl IntoView {
 #[component]
 fn Toast() -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     view! {
         <div class="board__status">
             <span class=move || match ctx.live.get() {
@@ -287,8 +289,8 @@ fn Toast() -> impl IntoView {
                 Live::Lost => "live live--lost",
             }>
                 {move || match ctx.live.get() {
-                    Live::Lost => t_string!(i18n, board.reconnecting).to_string(),
-                    _ => t_string!(i18n, board.live).to_string(),
+                    Live::Lost => td_string!(l, board.reconnecting).to_string(),
+                    _ => td_string!(l, board.live).to_string(),
                 }}
             </span>
             {move || {
@@ -301,7 +303,7 @@ fn Toast() -> impl IntoView {
                     view! {
                         <p class=class>
                             <span>{text}</span>
-                            <button type="button" class="toast__close" aria-label=move || t_string!(i18n, board.close) on:click=move |_| ctx.toast.set(None)>
+                            <button type="button" class="toast__close" aria-label=td_string!(l, board.close) on:click=move |_| ctx.toast.set(None)>
                                 "×"
                             </button>
                         </p>

@@ -20,6 +20,7 @@ enum Entry {
 pub fn Column(member: Option<BoardMember>) -> impl IntoView {
     let ctx = use_board();
     let i18n = ctx.i18n;
+    let l = ctx.l;
     let member_id = member.as_ref().map(|m| m.id);
     let drop = member_id
         .map(|m| m.to_string())
@@ -77,8 +78,8 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
     };
     let header = match member.clone() {
         None => view! {
-            <h3 class="board-col__name" id=title_id.clone()>{t!(i18n, board.unassigned)}</h3>
-            <p class="board-col__meta">{move || t_string!(i18n, board.households_count, count = load.get()).to_string()}</p>
+            <h3 class="board-col__name" id=title_id.clone()>{td_string!(l, board.unassigned)}</h3>
+            <p class="board-col__meta">{move || td_string!(l, board.households_count, count = load.get()).to_string()}</p>
         }
         .into_any(),
         Some(m) => {
@@ -93,12 +94,12 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
                     <span
                         class="board-col__load"
                         class:board-col__load--over={move || load.get() > capacity}
-                        title=move || t_string!(i18n, board.load_label, load = load.get(), capacity = capacity).to_string()
+                        title=move || td_string!(l, board.load_label, load = load.get(), capacity = capacity).to_string()
                     >
-                        {move || t_string!(i18n, board.load, load = load.get(), capacity = capacity).to_string()}
+                        {move || td_string!(l, board.load, load = load.get(), capacity = capacity).to_string()}
                     </span>
                     <span class=if status == crate::features::org::model::MemberStatus::Active { "badge badge--ok" } else if status.assignable() { "badge badge--warn" } else { "badge badge--muted" }>
-                        {move || status_label(i18n, status)}
+                        {status_label(i18n, status)}
                     </span>
                     {dv213.then(|| view! { <span class="badge badge--info">"ĐV 213"</span> })}
                 </p>
@@ -121,7 +122,7 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
                     {move || {
                         breaches()
                             .into_iter()
-                            .map(|b| view! { <li class=format!("flag flag--{}", b.code())>{move || breach_label(i18n.get_locale(), b)}</li> })
+                            .map(|b| view! { <li class=format!("flag flag--{}", b.code())>{breach_label(l, b)}</li> })
                             .collect_view()
                     }}
                 </ul>
@@ -154,7 +155,7 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
 #[component]
 pub fn Card(household: BoardHousehold) -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let h = household;
     let id = h.id;
     let (address, member) = ctx.board.with_untracked(|b| {
@@ -194,35 +195,33 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
         >
             <div class="card__top">
                 <a class="card__name" href=format!("/households/{id}") draggable="false">{head}</a>
-                <span class="card__size" title=move || t_string!(i18n, board.people, count = size).to_string()>
-                    {size}
-                </span>
+                <span class="card__size">{td_string!(l, board.people, count = size)}</span>
             </div>
             <p class="card__address">{address}</p>
             {(!tags.is_empty()).then(|| view! {
                 <ul class="card__tags">
-                    {tags.into_iter().map(|t| view! { <li class=format!("tag tag--{}", t.code())>{move || tag_short(i18n.get_locale(), t)}</li> }).collect_view()}
+                    {tags.into_iter().map(|t| view! { <li class=format!("tag tag--{}", t.code())>{tag_short(l, t)}</li> }).collect_view()}
                 </ul>
             })}
             {flagged.then(|| view! {
                 <ul class="card__flags">
-                    {breaches.into_iter().map(|b| view! { <li class=format!("flag flag--{}", b.code())>{move || breach_label(i18n.get_locale(), b)}</li> }).collect_view()}
+                    {breaches.into_iter().map(|b| view! { <li class=format!("flag flag--{}", b.code())>{breach_label(l, b)}</li> }).collect_view()}
                 </ul>
             })}
             <div class="card__bottom">
                 <span
                     class="card__visit"
                     title=move || match days {
-                        Some(d) => t_string!(i18n, board.days_label, days = d).to_string(),
-                        None => t_string!(i18n, board.never_label).to_string(),
+                        Some(d) => td_string!(l, board.days_label, days = d).to_string(),
+                        None => td_string!(l, board.never_label).to_string(),
                     }
                 >
                     {move || match days {
-                        Some(d) => t_string!(i18n, board.days, days = d).to_string(),
-                        None => t_string!(i18n, board.never).to_string(),
+                        Some(d) => td_string!(l, board.days, days = d).to_string(),
+                        None => td_string!(l, board.never).to_string(),
                     }}
                 </span>
-                {h.non_regular.then(|| view! { <span class="badge badge--info">{t!(i18n, board.non_regular)}</span> })}
+                {h.non_regular.then(|| view! { <span class="badge badge--info">{td_string!(l, board.non_regular)}</span> })}
                 <Show when=move || ctx.can_write>
                     <MoveButton item=Item::Household(id) name=move_label.clone() />
                 </Show>
@@ -235,7 +234,7 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
 #[component]
 pub fn GroupCard(group: BoardGroup) -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let id = group.id;
     let label = group.name.clone();
     let count = group.households;
@@ -249,7 +248,7 @@ pub fn GroupCard(group: BoardGroup) -> impl IntoView {
             <div class="card__top">
                 <span class="card__name">{group.name.clone()}</span>
             </div>
-            <p class="card__address">{move || t_string!(i18n, board.group_households, count = count).to_string()}</p>
+            <p class="card__address">{move || td_string!(l, board.group_households, count = count).to_string()}</p>
             <div class="card__bottom">
                 <span></span>
                 <Show when=move || ctx.can_write>
@@ -263,21 +262,21 @@ pub fn GroupCard(group: BoardGroup) -> impl IntoView {
 #[component]
 fn MoveButton(item: Item, name: String) -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let label = name.clone();
     view! {
         <button
             type="button"
             class="card__move"
             aria-label=move || match item {
-                Item::Household(_) => t_string!(i18n, board.move_label, name = label.clone()).to_string(),
-                Item::Group(_) => t_string!(i18n, board.move_group_label, name = label.clone()).to_string(),
+                Item::Household(_) => td_string!(l, board.move_label, name = label.clone()).to_string(),
+                Item::Group(_) => td_string!(l, board.move_group_label, name = label.clone()).to_string(),
             }
             aria-haspopup="dialog"
             on:pointerdown=|e| e.stop_propagation()
             on:click=move |_| open_move(ctx, item)
         >
-            {t!(i18n, board.move_button)}
+            {td_string!(l, board.move_button)}
         </button>
     }
 }

@@ -12,7 +12,7 @@ pub const DIALOG_ID: &str = "board-move-dialog";
 #[component]
 pub fn MoveDialog() -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     // The chosen target: `Some(None)` is Unassigned; `None` until something is chosen.
     let target: RwSignal<Option<Option<i64>>> = RwSignal::new(None);
     let swap_with: RwSignal<Option<i64>> = RwSignal::new(None);
@@ -54,7 +54,7 @@ pub fn MoveDialog() -> impl IntoView {
     let title = move || {
         ctx.moving
             .get()
-            .map(|item| t_string!(i18n, board.move_title, name = ctx.item_label(item)).to_string())
+            .map(|item| td_string!(l, board.move_title, name = ctx.item_label(item)).to_string())
             .unwrap_or_default()
     };
     let current = move || {
@@ -117,11 +117,11 @@ pub fn MoveDialog() -> impl IntoView {
             <form class="move-dialog__form" on:submit=submit>
                 <h2 id="move-dialog-title">{title}</h2>
                 <label class="field">
-                    <span class="field__label">{t!(i18n, board.filter_members)}</span>
+                    <span class="field__label">{td_string!(l, board.filter_members)}</span>
                     <input type="search" prop:value=move || filter.get() on:input=move |e| filter.set(event_target_value(&e)) />
                 </label>
                 <fieldset class="move-dialog__targets">
-                    <legend>{t!(i18n, board.target)}</legend>
+                    <legend>{td_string!(l, board.target)}</legend>
                     <label class="move-dialog__option">
                         <input
                             type="radio"
@@ -133,7 +133,7 @@ pub fn MoveDialog() -> impl IntoView {
                                 swap_with.set(None);
                             }
                         />
-                        <span>{t!(i18n, board.target_none)}</span>
+                        <span>{td_string!(l, board.target_none)}</span>
                     </label>
                     <For each=options key=|o| (o.0, o.2) let:o>
                         {
@@ -152,10 +152,10 @@ pub fn MoveDialog() -> impl IntoView {
                                     />
                                     <span class="move-dialog__name">{name}</span>
                                     <span class="move-dialog__load" class:board-col__load--over={load >= capacity}>
-                                        {move || t_string!(i18n, board.load, load = load, capacity = capacity).to_string()}
+                                        {move || td_string!(l, board.load, load = load, capacity = capacity).to_string()}
                                     </span>
                                     <Show when=move || current() == Some(Some(id))>
-                                        <span class="badge badge--info">{t!(i18n, board.current)}</span>
+                                        <span class="badge badge--info">{td_string!(l, board.current)}</span>
                                     </Show>
                                 </label>
                             }
@@ -166,13 +166,13 @@ pub fn MoveDialog() -> impl IntoView {
                     {move || warnings().map(|w| {
                         let w: Vec<Breach> = w.into_iter().filter(|b| *b != Breach::Unassigned).collect();
                         if w.is_empty() {
-                            view! { <p class="move-dialog__ok">{t!(i18n, board.no_warnings)}</p> }.into_any()
+                            view! { <p class="move-dialog__ok">{td_string!(l, board.no_warnings)}</p> }.into_any()
                         } else {
                             view! {
                                 <p class="move-dialog__warn">
-                                    <strong>{t!(i18n, board.if_moved)}</strong>
+                                    <strong>{td_string!(l, board.if_moved)}</strong>
                                     " "
-                                    {w.iter().map(|b| breach_label(i18n.get_locale(), *b)).collect::<Vec<_>>().join("; ")}
+                                    {w.iter().map(|b| breach_label(l, *b)).collect::<Vec<_>>().join("; ")}
                                 </p>
                             }
                             .into_any()
@@ -181,21 +181,21 @@ pub fn MoveDialog() -> impl IntoView {
                 </div>
                 <Show when=move || !swap_choices().is_empty()>
                     <label class="field">
-                        <span class="field__label">{t!(i18n, board.swap_with)}</span>
+                        <span class="field__label">{td_string!(l, board.swap_with)}</span>
                         <select on:change=move |e| swap_with.set(event_target_value(&e).parse().ok())>
-                            <option value="">{t!(i18n, board.no_swap)}</option>
+                            <option value="">{td_string!(l, board.no_swap)}</option>
                             {move || swap_choices().into_iter().map(|(id, label)| view! { <option value=id.to_string()>{label}</option> }).collect_view()}
                         </select>
                     </label>
                 </Show>
                 <label class="field">
-                    <span class="field__label">{t!(i18n, board.reason)}</span>
+                    <span class="field__label">{td_string!(l, board.reason)}</span>
                     <input type="text" maxlength="300" prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e)) />
                 </label>
                 <div class="move-dialog__actions">
-                    <button type="button" class="button" on:click=move |_| close()>{t!(i18n, board.cancel)}</button>
+                    <button type="button" class="button" on:click=move |_| close()>{td_string!(l, board.cancel)}</button>
                     <button type="submit" class="button button--primary" disabled=move || target.get().is_none() || target.get() == current()>
-                        {move || if swap_with.get().is_some() { t_string!(i18n, board.confirm_swap) } else { t_string!(i18n, board.confirm) }}
+                        {move || if swap_with.get().is_some() { td_string!(l, board.confirm_swap) } else { td_string!(l, board.confirm) }}
                     </button>
                 </div>
             </form>

@@ -14,7 +14,7 @@ use crate::ui::error_text::error_text;
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let busy = RwSignal::new(false);
     let run = move |rebalance: bool| {
         busy.set(true);
@@ -30,13 +30,13 @@ pub fn Toolbar() -> impl IntoView {
         <div class="board__toolbar">
             <Show
                 when=move || ctx.can_write
-                fallback=move || view! { <p class="muted">{t!(i18n, board.read_only)}</p> }
+                fallback=move || view! { <p class="muted">{td_string!(l, board.read_only)}</p> }
             >
                 <button type="button" class="button button--primary" disabled=move || busy.get() on:click=move |_| run(false)>
-                    {t!(i18n, board.suggest)}
+                    {td_string!(l, board.suggest)}
                 </button>
                 <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run(true)>
-                    {t!(i18n, board.rebalance)}
+                    {td_string!(l, board.rebalance)}
                 </button>
                 <button
                     type="button"
@@ -46,10 +46,10 @@ pub fn Toolbar() -> impl IntoView {
                     on:click=move |_| ctx.undo_last()
                 >
                     "↶ "
-                    {t!(i18n, board.undo)}
+                    {td_string!(l, board.undo)}
                 </button>
             </Show>
-            <a class="button" href=format!("/cells/{}/register", ctx.cell)>{t!(i18n, board.register_link)}</a>
+            <a class="button" href=format!("/cells/{}/register", ctx.cell)>{td_string!(l, board.register_link)}</a>
         </div>
     }
 }
@@ -58,7 +58,7 @@ pub fn Toolbar() -> impl IntoView {
 #[component]
 pub fn SummaryBar() -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let summary = Memo::new(move |_| ctx.board.with(summarise));
     let chip = move |breach: Breach, count: usize| {
         let active = move || ctx.filters.breach.get() == Some(breach);
@@ -73,17 +73,17 @@ pub fn SummaryBar() -> impl IntoView {
                 >
                     <strong>{count}</strong>
                     " "
-                    {move || super::state::breach_label(i18n.get_locale(), breach)}
+                    {super::state::breach_label(l, breach)}
                 </button>
             </li>
         }
     };
     view! {
-        <section class="board__summary" aria-label=move || t_string!(i18n, board.summary)>
+        <section class="board__summary" aria-label=td_string!(l, board.summary)>
             {move || {
                 let s = summary.get();
                 if s.total() == 0 {
-                    view! { <p class="board__all-good">{t!(i18n, board.all_good)}</p> }.into_any()
+                    view! { <p class="board__all-good">{td_string!(l, board.all_good)}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="summary-chips">
@@ -105,7 +105,7 @@ pub fn SummaryBar() -> impl IntoView {
 #[component]
 pub fn SuggestionsPanel() -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let chosen: RwSignal<HashSet<i64>> = RwSignal::new(HashSet::new());
     Effect::new(move |_| {
         if let Some(set) = ctx.suggestions.get() {
@@ -113,7 +113,7 @@ pub fn SuggestionsPanel() -> impl IntoView {
         }
     });
     let describe = move |s: &Suggestion| {
-        let l = i18n.get_locale();
+        let l = l;
         ctx.board.with(|b| {
             let household = b
                 .households
@@ -157,7 +157,7 @@ pub fn SuggestionsPanel() -> impl IntoView {
     view! {
         {move || {
             ctx.suggestions.get().map(|set| {
-                let title = if set.rebalance { t_string!(i18n, board.rebalance_title) } else { t_string!(i18n, board.suggest_title) };
+                let title = if set.rebalance { td_string!(l, board.rebalance_title) } else { td_string!(l, board.suggest_title) };
                 let left = set.left_unassigned.len();
                 let all: Vec<i64> = set.suggestions.iter().map(|s| s.household).collect();
                 let all_again = all.clone();
@@ -166,10 +166,10 @@ pub fn SuggestionsPanel() -> impl IntoView {
                 view! {
                     <section class="suggest" aria-labelledby="suggest-title">
                         <h2 id="suggest-title">{title}</h2>
-                        <p class="muted">{t!(i18n, board.suggest_cost)}</p>
-                        {(left > 0).then(|| view! { <p class="suggest__left">{t!(i18n, board.left_unassigned, count = left)}</p> })}
+                        <p class="muted">{td_string!(l, board.suggest_cost)}</p>
+                        {(left > 0).then(|| view! { <p class="suggest__left">{td_string!(l, board.left_unassigned, count = left)}</p> })}
                         {if items.is_empty() {
-                            view! { <p>{t!(i18n, board.suggest_none)}</p> }.into_any()
+                            view! { <p>{td_string!(l, board.suggest_none)}</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="suggest__list">
@@ -211,10 +211,10 @@ pub fn SuggestionsPanel() -> impl IntoView {
                         }}
                         <div class="suggest__actions">
                             <button type="button" class="button" on:click=move |_| chosen.set(all.iter().copied().collect())>
-                                {t!(i18n, board.select_all)}
+                                {td_string!(l, board.select_all)}
                             </button>
                             <button type="button" class="button" on:click=move |_| chosen.set(HashSet::new())>
-                                {t!(i18n, board.select_none)}
+                                {td_string!(l, board.select_none)}
                             </button>
                             <button
                                 type="button"
@@ -228,11 +228,11 @@ pub fn SuggestionsPanel() -> impl IntoView {
                             >
                                 {move || {
                                     let n = chosen.with(|c| all_again.iter().filter(|h| c.contains(h)).count());
-                                    t_string!(i18n, board.accept, count = n).to_string()
+                                    td_string!(l, board.accept, count = n).to_string()
                                 }}
                             </button>
                             <button type="button" class="button button--quiet" on:click=move |_| ctx.suggestions.set(None)>
-                                {t!(i18n, board.close)}
+                                {td_string!(l, board.close)}
                             </button>
                         </div>
                     </section>
@@ -245,12 +245,12 @@ pub fn SuggestionsPanel() -> impl IntoView {
 #[component]
 pub fn RegistrationsPanel() -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let pending = move || ctx.board.with(|b| b.registrations.clone());
     view! {
         <Show when=move || ctx.board.with(|b| !b.registrations.is_empty())>
             <section class="requests" aria-labelledby="requests-title">
-                <h2 id="requests-title">{t!(i18n, board.registrations)}</h2>
+                <h2 id="requests-title">{td_string!(l, board.registrations)}</h2>
                 <ul class="requests__list">
                     <For each=pending key=|r| r.id let:r>
                         <RequestItem r />
@@ -264,7 +264,7 @@ pub fn RegistrationsPanel() -> impl IntoView {
 #[component]
 fn RequestItem(r: PendingRegistration) -> impl IntoView {
     let ctx = use_board();
-    let i18n = ctx.i18n;
+    let l = ctx.l;
     let reason = RwSignal::new(String::new());
     let declining = RwSignal::new(false);
     let (member, household) = ctx.board.with_untracked(|b| {
@@ -283,28 +283,28 @@ fn RequestItem(r: PendingRegistration) -> impl IntoView {
     view! {
         <li class="request">
             <p>
-                <strong>{move || t_string!(i18n, board.registration, member = member.clone(), household = household.clone()).to_string()}</strong>
+                <strong>{move || td_string!(l, board.registration, member = member.clone(), household = household.clone()).to_string()}</strong>
                 " "
-                <span class="muted">{t!(i18n, board.requested_on, date = r.requested_on.clone())}</span>
+                <span class="muted">{td_string!(l, board.requested_on, date = r.requested_on.clone())}</span>
             </p>
             {(!r.note.is_empty()).then(|| view! { <p class="request__note">{r.note.clone()}</p> })}
             <Show when=move || ctx.can_write>
                 <div class="request__actions">
                     <button type="button" class="button button--primary" on:click=move |_| ctx.decide(id, true, String::new())>
-                        {t!(i18n, board.approve)}
+                        {td_string!(l, board.approve)}
                     </button>
                     <Show
                         when=move || declining.get()
                         fallback=move || view! {
-                            <button type="button" class="button" on:click=move |_| declining.set(true)>{t!(i18n, board.decline)}</button>
+                            <button type="button" class="button" on:click=move |_| declining.set(true)>{td_string!(l, board.decline)}</button>
                         }
                     >
                         <label class="field">
-                            <span class="field__label">{t!(i18n, board.decline_reason)}</span>
+                            <span class="field__label">{td_string!(l, board.decline_reason)}</span>
                             <input type="text" maxlength="300" prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e)) />
                         </label>
                         <button type="button" class="button" on:click=move |_| ctx.decide(id, false, reason.get_untracked())>
-                            {t!(i18n, board.decline)}
+                            {td_string!(l, board.decline)}
                         </button>
                     </Show>
                 </div>

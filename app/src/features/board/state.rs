@@ -75,6 +75,8 @@ pub struct Filters {
 #[derive(Clone, Copy)]
 pub struct BoardCtx {
     pub i18n: I18nContext<Locale>,
+    /// The page's language: islands render in it and the page reloads to change it.
+    pub l: Locale,
     pub cell: i64,
     pub can_write: bool,
     pub board: RwSignal<BoardData>,
@@ -114,6 +116,7 @@ impl BoardCtx {
             .collect();
         BoardCtx {
             i18n,
+            l: i18n.get_locale_untracked(),
             cell: data.cell,
             can_write: data.can_write,
             board: RwSignal::new(data),
@@ -149,7 +152,7 @@ impl BoardCtx {
                 .board
                 .with_untracked(|b| b.member(id).map(|m| m.name.clone()))
                 .unwrap_or_default(),
-            None => td_string!(self.i18n.get_locale_untracked(), board.nobody).to_string(),
+            None => td_string!(self.l, board.nobody).to_string(),
         }
     }
 
@@ -219,7 +222,7 @@ impl BoardCtx {
     }
 
     fn warnings_text(&self, warnings: &[Breach]) -> String {
-        let l = self.i18n.get_locale_untracked();
+        let l = self.l;
         let parts: Vec<&str> = warnings
             .iter()
             .filter(|w| **w != Breach::Unassigned)
@@ -245,7 +248,7 @@ impl BoardCtx {
         if from == to || !self.can_write {
             return;
         }
-        let l = self.i18n.get_locale_untracked();
+        let l = self.l;
         let name = self.item_label(item);
         let warnings = match item {
             Item::Household(id) => self.board.with_untracked(|b| {
@@ -292,7 +295,7 @@ impl BoardCtx {
                     .await
                     .map(|c| ctx.apply_group(&c)),
             };
-            let l = ctx.i18n.get_locale_untracked();
+            let l = ctx.l;
             match result {
                 Ok(()) => {
                     if !undoing {
@@ -359,7 +362,7 @@ impl BoardCtx {
             self.item_label(Item::Household(second)),
         );
         spawn_local(async move {
-            let l = ctx.i18n.get_locale_untracked();
+            let l = ctx.l;
             match swap_households(first, v1, second, v2, reason).await {
                 Ok(changes) => {
                     ctx.apply(&changes);
@@ -393,7 +396,7 @@ impl BoardCtx {
         };
         let now = self.holder(last.item).map(|(m, _)| m);
         if now != Some(last.to) {
-            let l = self.i18n.get_locale_untracked();
+            let l = self.l;
             let name = self.item_label(last.item);
             self.tell(
                 td_string!(l, board.undo_blocked, name = name).to_string(),
@@ -401,14 +404,14 @@ impl BoardCtx {
             );
             return;
         }
-        let reason = td_string!(self.i18n.get_locale_untracked(), board.undo).to_string();
+        let reason = td_string!(self.l, board.undo).to_string();
         self.move_item(last.item, last.from, reason, true);
     }
 
     /// Accepts the chosen suggestions as ordinary moves, all at once.
     pub fn accept(&self, picks: Vec<Suggestion>) {
         let ctx = *self;
-        let reason = td_string!(self.i18n.get_locale_untracked(), board.suggest_title).to_string();
+        let reason = td_string!(self.l, board.suggest_title).to_string();
         let requests: Vec<MoveRequest> = picks
             .iter()
             .map(|s| MoveRequest {
@@ -419,7 +422,7 @@ impl BoardCtx {
             })
             .collect();
         spawn_local(async move {
-            let l = ctx.i18n.get_locale_untracked();
+            let l = ctx.l;
             match accept_suggestions(ctx.cell, requests).await {
                 Ok(changes) => {
                     let n = changes.len();
@@ -455,7 +458,7 @@ impl BoardCtx {
             )
         });
         spawn_local(async move {
-            let l = ctx.i18n.get_locale_untracked();
+            let l = ctx.l;
             match decide_registration(registration, approve, reason).await {
                 Ok(change) => {
                     ctx.board
