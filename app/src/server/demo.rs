@@ -1077,6 +1077,14 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         qb.build().execute(&mut *tx).await?;
     }
 
+    crate::features::visits::repo::seed_demo_campaigns(
+        &mut tx,
+        ward,
+        cell_ids.first().copied(),
+        today,
+    )
+    .await?;
+
     let mut users = 0;
     if spec.accounts {
         let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
