@@ -268,7 +268,7 @@ async function render() {
   } catch {
     return;
   }
-  for (const section of document.querySelectorAll("[data-outbox]")) {
+  for (const section of document.querySelectorAll("section[data-outbox]")) {
     const scope = section.dataset.outbox;
     const all = scope === "all";
     const mine = all ? list : list.filter((e) => String(e.household) === scope);
@@ -444,10 +444,9 @@ async function onSubmit(event) {
     flash(T.saving, "info");
     const outcome = await send(entry);
     if (outcome === "refused") {
-      // The member is here: show why, keep the form as typed to correct it.
-      const refused = await getEntry(entry.client_id);
-      await deleteEntry(entry.client_id);
-      flash(reason(refused ?? entry), "error");
+      // Show why and keep the form as typed, to correct it and save again under the same
+      // id. The visit also stays in the outbox with the reason until then.
+      flash(reason((await getEntry(entry.client_id)) ?? entry), "error");
     } else {
       flash(fill(outcome === "sent" ? T.saved : T.saved_offline, { date: day(entry.date) }), outcome === "sent" ? "ok" : "info", true);
       reset(form);
@@ -524,10 +523,10 @@ async function registerWorker() {
     await navigator.serviceWorker.register("/sw.js");
     const reg = await navigator.serviceWorker.ready;
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data?.type === "kept") document.documentElement.dataset.offline = "ready";
+      if (event.data?.type === "kept") document.documentElement.dataset.offlineReady = "";
     });
     if (navigator.onLine) reg.active?.postMessage({ type: "keep", urls: pagesToKeep() });
-    else document.documentElement.dataset.offline = "ready";
+    else document.documentElement.dataset.offlineReady = "";
   } catch {
     /* the app still works online */
   }
@@ -552,7 +551,7 @@ async function start() {
   const fix = new URLSearchParams(location.search).get("fix");
   await render().catch(() => {});
   if (fix) await correct(fix).catch(() => {});
-  document.documentElement.dataset.outbox = "ready";
+  document.documentElement.dataset.visitsReady = "";
   flush().catch(() => {});
   registerWorker();
 }

@@ -8,7 +8,7 @@ import { test, expect, signIn, hydrated, noHorizontalScroll } from "./fixtures";
 /** Waits until the offline script has taken over the page's forms. */
 async function outboxReady(page: Page) {
   await hydrated(page);
-  await expect(page.locator("html[data-outbox='ready']")).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.locator("html[data-visits-ready]")).toHaveCount(1, { timeout: 15_000 });
 }
 
 /** The signed-in member's households (links from their start page), in id order; the
@@ -133,7 +133,7 @@ test("offline: two visits wait on the phone and are sent once when the network r
   const list = await households(page, info);
   const [a, b] = [list[2], list[3]];
   // The start page has kept the member's households on the phone.
-  await expect(page.locator("html[data-offline='ready']")).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator("html[data-offline-ready]")).toHaveCount(1, { timeout: 20_000 });
   await page.goto(a);
   await outboxReady(page);
   const noteA = unique(info, "Ngoại tuyến A");
@@ -256,7 +256,7 @@ test("a refused visit stays on the phone with the reason until corrected", async
 test("signing out empties the pages kept on the phone", async ({ page }) => {
   await signIn(page, "member2");
   await outboxReady(page);
-  await expect(page.locator("html[data-offline='ready']")).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator("html[data-offline-ready]")).toHaveCount(1, { timeout: 20_000 });
   const kept = () =>
     page.evaluate(async () => {
       const cache = await caches.open("ganbo-pages-v1");

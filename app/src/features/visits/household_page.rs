@@ -71,7 +71,7 @@ fn HouseholdView(
         <Title text=h.head_name.clone() />
         <header class="page-header">
             {if can_log {
-                view! { <p class="page-header__crumb"><a href="/my">"← "{t!(i18n, my.title)}</a></p> }.into_any()
+                view! { <p class="page-header__crumb"><a class="visit-back" href="/my">"← "{t!(i18n, my.title)}</a></p> }.into_any()
             } else {
                 view! { <p class="page-header__crumb">{d.cell.name.clone()}</p> }.into_any()
             }}
