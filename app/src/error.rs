@@ -13,10 +13,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
-    OutOfRange { min: i64, max: i64 },
+    TooLong {
+        max: u32,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     BadFormat,
     UnknownChoice,
+    /// A day outside the days allowed (for example a visit dated in the future).
+    DateOutOfRange {
+        earliest: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -77,6 +87,19 @@ pub fn field_name_vi(field: &str) -> &str {
         "reason" => "Lý do",
         "date" => "Ngày",
         "picks" => "Gợi ý đã chọn",
+        "client_id" => "Mã lần thăm",
+        "visited_on" => "Ngày thăm",
+        "kind" => "Hình thức",
+        "topics" => "Nội dung trao đổi",
+        "note" => "Ghi chú",
+        "mediation" => "Hòa giải",
+        "hot_spot" => "Điểm nóng",
+        "feedback" => "Ý kiến của hộ về đảng viên",
+        "feedback_rating" => "Mức độ hài lòng",
+        "concerns" => "Kiến nghị",
+        "concern_category" => "Lĩnh vực kiến nghị",
+        "concern_body" => "Nội dung kiến nghị",
+        "concern_urgency" => "Mức độ khẩn của kiến nghị",
         other => other,
     }
 }
@@ -89,6 +112,11 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
+        Problem::DateOutOfRange { earliest, latest } => format!(
+            "{name}: phải từ {} đến {}.",
+            earliest.format("%d/%m/%Y"),
+            latest.format("%d/%m/%Y")
+        ),
     }
 }
 
@@ -133,6 +161,17 @@ mod tests {
         assert_eq!(e.status(), 422);
         let e = AppError::invalid("query", Problem::TooLong { max: 100 });
         assert_eq!(e.to_string(), "Từ khóa tìm kiếm: dài quá 100 ký tự.");
+        let e = AppError::invalid(
+            "visited_on",
+            Problem::DateOutOfRange {
+                earliest: chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap(),
+                latest: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "Ngày thăm: phải từ 21/09/2026 đến 22/11/2026."
+        );
     }
 
     #[test]

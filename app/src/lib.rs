@@ -23,11 +23,13 @@ use crate::features::board::{
 };
 use crate::features::org::{
     cells_page::{CellPage, CellsPage},
-    household_page::HouseholdPage,
     households_page::HouseholdsPage,
     member_page::MemberPage,
     members_page::MembersPage,
-    my_page::MyPage,
+};
+use crate::features::visits::{
+    coverage_page::CoveragePage, household_page::HouseholdPage, my_page::MyPage,
+    offline_page::OfflinePage,
 };
 use crate::i18n::*;
 use crate::ui::layout::{HomeRedirect, SignedInLayout};
@@ -52,6 +54,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#b3261e" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
@@ -74,6 +78,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=OfflinePage />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=HomeRedirect />
                         <Route path=path!("/my") view=MyPage />
@@ -84,6 +89,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/my/register") view=RegistrationPage />
                         <Route path=path!("/cells/:cell/members") view=MembersPage />
                         <Route path=path!("/cells/:cell/households") view=HouseholdsPage />
+                        <Route path=path!("/cells/:cell/visits") view=CoveragePage />
                         <Route path=path!("/members/:member") view=MemberPage />
                         <Route path=path!("/households/:household") view=HouseholdPage />
                     </ParentRoute>

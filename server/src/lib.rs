@@ -97,6 +97,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(axum::middleware::map_response(refused_arguments_are_422))
         .layer(auth);
 
     let pkg_cache = if options.hash_files {
@@ -160,6 +161,26 @@ async fn board_events(
     Sse::new(events.take_until(closing))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
+}
+
+/// Arguments that do not parse (`cell=abc`) are refused before the server function runs, so
+/// its `answer` never gives the refusal its status and it would leave as a 500. It is the
+/// caller's mistake: 422, like every other refused input. (Only 500s are looked at.)
+async fn refused_arguments_are_422(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if matches!(
+        serde_json::from_slice::<app::error::AppError>(&bytes),
+        Ok(app::error::AppError::Invalid { .. })
+    ) {
+        parts.status = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.

@@ -4,3 +4,4 @@
 pub mod auth;
 pub mod board;
 pub mod org;
+pub mod visits;

@@ -862,6 +862,32 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         }
     }
 
+    // member1 (the second active member of cell 1) shows what the visit pages are for: two
+    // households nobody has visited yet and two not visited for over a month.
+    if spec.accounts
+        && let Some(member1) = cell_ids.first().and_then(|cell| {
+            members
+                .iter()
+                .filter(|m| m.cell_id == *cell && m.status == MemberStatus::Active)
+                .nth(1)
+                .map(|m| m.id)
+        })
+    {
+        let mut theirs: Vec<i64> = assignments
+            .iter()
+            .filter(|a| a.member_id == member1 && a.ended.is_none())
+            .map(|a| a.household_id)
+            .collect();
+        theirs.sort();
+        let never: Vec<i64> = theirs.iter().take(2).copied().collect();
+        let overdue: Vec<i64> = theirs.iter().skip(2).take(2).copied().collect();
+        let recent = today - Duration::days(40);
+        visits.retain(|v| {
+            !never.contains(&v.household_id)
+                && !(overdue.contains(&v.household_id) && v.on > recent)
+        });
+    }
+
     // Write everything in one transaction.
     let mut tx = pool.begin().await?;
     let created = now;
@@ -1076,6 +1102,14 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         });
         qb.build().execute(&mut *tx).await?;
     }
+
+    crate::features::visits::repo::seed_demo_campaigns(
+        &mut tx,
+        ward,
+        cell_ids.first().copied(),
+        today,
+    )
+    .await?;
 
     let mut users = 0;
     if spec.accounts {

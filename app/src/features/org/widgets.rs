@@ -21,6 +21,7 @@ pub enum CellTab {
     Board,
     Members,
     Households,
+    Visits,
 }
 
 /// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
@@ -42,6 +43,7 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                             CellTab::Board => format!("{} · {}", t_string!(i18n, board.title), info.name),
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
+                            CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
                         };
                         view! {
                             <leptos_meta::Title text=title />
@@ -78,6 +80,9 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 </a>
                 <a href=format!("/cells/{id}/households") class="tabs__tab" aria-current=current(CellTab::Households)>
                     {t!(i18n, nav.households)}
+                </a>
+                <a href=format!("/cells/{id}/visits") class="tabs__tab" aria-current=current(CellTab::Visits)>
+                    {t!(i18n, nav.visits)}
                 </a>
             </nav>
         </header>
