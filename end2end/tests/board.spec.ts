@@ -8,6 +8,8 @@ test.describe.configure({ mode: "serial" });
 /** Opens cell 1's board as its secretary. */
 async function openBoard(page: Page, user = "secretary1") {
   await signIn(page, user);
+  // The ward's committee starts from the list of cells.
+  if (user === "committee") await page.getByRole("link", { name: "Chi bộ Tổ dân phố số 1" }).first().click();
   await page.getByRole("link", { name: "Bảng phân công" }).click();
   await expect(page).toHaveURL(/\/cells\/\d+\/board$/);
   await hydrated(page);
@@ -17,8 +19,11 @@ async function openBoard(page: Page, user = "secretary1") {
 const column = (page: Page, name: string) => page.getByRole("listitem", { name, exact: true });
 const unassigned = (page: Page) => column(page, "Chưa phân công");
 /** The card of a household, found by its head's name. */
-const card = (scope: Page | Locator, head: string) =>
-  scope.getByRole("listitem").filter({ has: scope.getByRole("link", { name: head, exact: true }) });
+const card = (scope: Page | Locator, head: string) => {
+  // The inner locator of `has` is matched inside each list item, so it starts from the page.
+  const page = "page" in scope && typeof scope.page === "function" ? (scope as Locator).page() : (scope as Page);
+  return scope.getByRole("listitem").filter({ has: page.getByRole("link", { name: head, exact: true }) });
+};
 
 /** The first household card in the Unassigned column: its head's name. */
 async function firstUnassigned(page: Page): Promise<string> {
@@ -34,12 +39,16 @@ async function memberColumnName(page: Page, n: number): Promise<string> {
 }
 
 async function dragWithMouse(page: Page, from: Locator, to: Locator) {
+  await from.scrollIntoViewIfNeeded();
   const a = (await from.boundingBox())!;
   const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + 12);
+  // Columns are as tall as the tallest one: drop level with the card, inside the target.
+  const x0 = a.x + a.width / 2, y0 = a.y + 12;
+  const x1 = b.x + b.width / 2, y1 = Math.min(Math.max(y0, b.y + 40), b.y + b.height - 40);
+  await page.mouse.move(x0, y0);
   await page.mouse.down();
   for (let i = 1; i <= 12; i++) {
-    await page.mouse.move(a.x + a.width / 2 + ((b.x + 40 - a.x - a.width / 2) * i) / 12, a.y + 12 + ((b.y + 80 - a.y - 12) * i) / 12);
+    await page.mouse.move(x0 + ((x1 - x0) * i) / 12, y0 + ((y1 - y0) * i) / 12);
   }
   await page.mouse.up();
 }
@@ -76,7 +85,7 @@ test.describe("desktop", () => {
     await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: `Chuyển ${head}` });
     await expect(dialog).toBeVisible();
-    await page.keyboard.press("Tab");
+    // The dialog opens with the member filter focused.
     await expect(dialog.getByLabel("Lọc danh sách đảng viên")).toBeFocused();
     await page.keyboard.type(target);
     await page.keyboard.press("Tab");
