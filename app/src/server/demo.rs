@@ -724,7 +724,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .copied()
                 .filter(|&m| members[m].alley == alley)
                 .collect();
-            let m = if !near.is_empty() && rng.u32(..100) < 75 {
+            let m = if !near.is_empty() && rng.u32(..100) < 95 {
                 *pick(&mut rng, &near)
             } else {
                 *pick(&mut rng, &candidates)
@@ -883,8 +883,8 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         let overdue: Vec<i64> = theirs.iter().skip(2).take(2).copied().collect();
         let recent = today - Duration::days(40);
         visits.retain(|v| {
-            !never.contains(&v.household_id)
-                && !(overdue.contains(&v.household_id) && v.on > recent)
+            let recent_visit_to_overdue = overdue.contains(&v.household_id) && v.on > recent;
+            !never.contains(&v.household_id) && !recent_visit_to_overdue
         });
     }
 

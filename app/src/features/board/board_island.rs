@@ -215,6 +215,8 @@ fn Filters() -> impl IntoView {
             .map(|id| (id, b.name(id).to_string()))
             .collect::<Vec<_>>()
     });
+    // On a phone only the search shows until the other filters are asked for.
+    let more = RwSignal::new(false);
     view! {
         <div class="board__filters" role="search">
             <label class="field field--grow">
@@ -226,6 +228,16 @@ fn Filters() -> impl IntoView {
                     on:input=move |e| f.query.set(event_target_value(&e))
                 />
             </label>
+            <button
+                type="button"
+                class="button board__more-toggle"
+                aria-expanded=move || if more.get() { "true" } else { "false" }
+                aria-controls="board-more-filters"
+                on:click=move |_| more.update(|m| *m = !*m)
+            >
+                {td_string!(l, board.more_filters)}
+            </button>
+            <div id="board-more-filters" class="board__more" class:board__more--open=move || more.get()>
             <label class="field">
                 <span class="field__label">{td_string!(l, board.alley)}</span>
                 <select on:change=move |e| f.alley.set(event_target_value(&e).parse().ok())>
@@ -272,6 +284,7 @@ fn Filters() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || f.large.get() on:change=move |e| f.large.set(event_target_checked(&e)) />
                     {td_string!(l, board.large_text)}
                 </label>
+            </div>
             </div>
         </div>
     }

@@ -759,7 +759,9 @@ pub async fn seed_demo_campaigns(
     today: NaiveDate,
 ) -> sqlx::Result<()> {
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today);
-    let rows: [(Option<i64>, &str, &str, NaiveDate, Option<NaiveDate>); 6] = [
+    // (cell, code, title, from, until)
+    type Campaign<'a> = (Option<i64>, &'a str, &'a str, NaiveDate, Option<NaiveDate>);
+    let rows: [Campaign; 6] = [
         (
             None,
             "new_rural_area",
