@@ -419,7 +419,8 @@ async fn a_full_visit_raises_its_concerns_in_one_transaction() {
     assert_eq!(v["concerns"].as_array().unwrap().len(), 2);
     let visit = v["id"].as_i64().unwrap();
 
-    let concerns: Vec<(String, String, String, String, i64, i64, i64, String)> = sqlx::query_as(
+    type ConcernRow = (String, String, String, String, i64, i64, i64, String);
+    let concerns: Vec<ConcernRow> = sqlx::query_as(
         "SELECT client_id, category, urgency, state, visit_id, household_id, member_id, body \
          FROM concerns WHERE visit_id = $1 ORDER BY id",
     )
