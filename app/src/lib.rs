@@ -72,8 +72,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = crate::ui::i18n::provide_i18n();
+    // The language is fixed for a response (switching reloads the page). A plain value, not
+    // a signal: the page's head is written after the body, when its signals may be gone.
+    let lang = i18n.get_locale_untracked().as_str();
     view! {
-            <Html attr:lang=move || i18n.get_locale().as_str() />
+            <Html attr:lang=lang />
             <AppTitle />
             <Router>
                 <Routes fallback=NotFoundPage>
@@ -100,9 +103,9 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn AppTitle() -> impl IntoView {
-    let i18n = use_i18n();
+    let l = use_i18n().get_locale_untracked();
     view! { <Title formatter=move |page: String| {
-        let app = td_string!(i18n.get_locale(), app_name);
+        let app = td_string!(l, app_name);
         if page.is_empty() { app.to_string() } else { format!("{page} · {app}") }
     } /> }
 }

@@ -562,8 +562,12 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         }
 
         // Members.
-        let n_members =
-            spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize);
+        // The demo ward's cells differ in size; synthetic cells have exactly what was asked.
+        let n_members = if spec.accounts {
+            spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize)
+        } else {
+            spec.members_per_cell as usize
+        };
         let first_member = members.len();
         for i in 0..n_members {
             let female = rng.u32(..100) < 45;
@@ -639,7 +643,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         }
 
         // Households, by alley.
-        let n_households = (spec.households_per_cell as i64 + rng.i64(-60..=60)).max(1) as usize;
+        let n_households = if spec.accounts {
+            (spec.households_per_cell as i64 + rng.i64(-60..=60)).max(1) as usize
+        } else {
+            spec.households_per_cell.max(1) as usize
+        };
         let first_household = households.len();
         for i in 0..n_households {
             let alley_index = rng.usize(..alleys.len());

@@ -19,11 +19,21 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
+/// The whole router on a fresh demo ward.
 pub async fn app() -> TestApp {
+    let app = empty_app().await;
+    demo::seed_if_empty(&app.pool, today())
+        .await
+        .unwrap()
+        .unwrap();
+    app
+}
+
+/// The whole router on a fresh, migrated, empty database.
+pub async fn empty_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.sqlite", dir.path().display());
     let pool = db::open_and_migrate(&url).await.unwrap();
-    demo::seed_if_empty(&pool, today()).await.unwrap().unwrap();
     let store = ganbo_server::session_store(&pool).await.unwrap();
     let options = LeptosOptions::builder()
         .output_name("ganbo")

@@ -78,7 +78,13 @@ pub fn Board(data: BoardData) -> impl IntoView {
     };
 
     view! {
-        <div class="board" class:board--large=move || ctx.filters.large.get() class:board--dragging=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active))>
+        <div
+            class="board"
+            class:board--large=move || ctx.filters.large.get()
+            class:board--dragging=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active))
+            // Cards move by pointer events: no native dragging of their links.
+            on:dragstart=|e| e.prevent_default()
+        >
             <Toolbar />
             <Filters />
             <SummaryBar />

@@ -173,17 +173,25 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
         .filter(|b| *b != Breach::Unassigned)
         .collect();
     let flagged = !breaches.is_empty();
-    let freshness = VisitFreshness::of(h.days_since_visit);
-    let days = h.days_since_visit;
+    let class = format!(
+        "card card--{}{}",
+        VisitFreshness::of(h.days_since_visit).class(),
+        if flagged { " card--flagged" } else { "" }
+    );
+    let visit = match h.days_since_visit {
+        Some(d) => td_string!(l, board.days, days = d).to_string(),
+        None => td_string!(l, board.never).to_string(),
+    };
     let head = h.head.clone();
     let label = h.head.clone();
     let move_label = h.head.clone();
     let size = h.size;
     let tags = tags_of(h.tags);
+    // Kept lean: a large cell has hundreds of cards on one page. The card is a grid
+    // (see `.card` in style/_board.scss); everything in it is rendered once.
     view! {
         <li
-            class=format!("card card--{}", freshness.class())
-            class:card--flagged=flagged
+            class=class
             class:card--dragged=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active && d.item == Item::Household(id)))
             data-card=id
             on:pointerdown=move |e| start_drag(ctx, Item::Household(id), label.clone(), &e)
@@ -193,11 +201,9 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
                 }
             }
         >
-            <div class="card__top">
-                <a class="card__name" href=format!("/households/{id}") draggable="false">{head}</a>
-                <span class="card__size">{td_string!(l, board.people, count = size)}</span>
-            </div>
-            <p class="card__address">{address}</p>
+            <a href=format!("/households/{id}")>{head}</a>
+            <span class="card__size">{td_string!(l, board.people, count = size)}</span>
+            <p>{address}</p>
             {(!tags.is_empty()).then(|| view! {
                 <ul class="card__tags">
                     {tags.into_iter().map(|t| view! { <li class=format!("tag tag--{}", t.code())>{tag_short(l, t)}</li> }).collect_view()}
@@ -208,24 +214,9 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
                     {breaches.into_iter().map(|b| view! { <li class=format!("flag flag--{}", b.code())>{breach_label(l, b)}</li> }).collect_view()}
                 </ul>
             })}
-            <div class="card__bottom">
-                <span
-                    class="card__visit"
-                    title=move || match days {
-                        Some(d) => td_string!(l, board.days_label, days = d).to_string(),
-                        None => td_string!(l, board.never_label).to_string(),
-                    }
-                >
-                    {move || match days {
-                        Some(d) => td_string!(l, board.days, days = d).to_string(),
-                        None => td_string!(l, board.never).to_string(),
-                    }}
-                </span>
-                {h.non_regular.then(|| view! { <span class="badge badge--info">{td_string!(l, board.non_regular)}</span> })}
-                <Show when=move || ctx.can_write>
-                    <MoveButton item=Item::Household(id) name=move_label.clone() />
-                </Show>
-            </div>
+            {h.non_regular.then(|| view! { <span class="badge badge--info">{td_string!(l, board.non_regular)}</span> })}
+            <span class="card__visit">{visit}</span>
+            {ctx.can_write.then(|| view! { <MoveButton item=Item::Household(id) name=move_label /> })}
         </li>
     }
 }
@@ -245,16 +236,9 @@ pub fn GroupCard(group: BoardGroup) -> impl IntoView {
             class:card--dragged=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active && d.item == Item::Group(id)))
             on:pointerdown=move |e| start_drag(ctx, Item::Group(id), label.clone(), &e)
         >
-            <div class="card__top">
-                <span class="card__name">{group.name.clone()}</span>
-            </div>
-            <p class="card__address">{move || td_string!(l, board.group_households, count = count).to_string()}</p>
-            <div class="card__bottom">
-                <span></span>
-                <Show when=move || ctx.can_write>
-                    <MoveButton item=Item::Group(id) name=group.name.clone() />
-                </Show>
-            </div>
+            <strong>{group.name.clone()}</strong>
+            <p>{td_string!(l, board.group_households, count = count).to_string()}</p>
+            {ctx.can_write.then(|| view! { <MoveButton item=Item::Group(id) name=group.name.clone() /> })}
         </li>
     }
 }
@@ -263,16 +247,13 @@ pub fn GroupCard(group: BoardGroup) -> impl IntoView {
 fn MoveButton(item: Item, name: String) -> impl IntoView {
     let ctx = use_board();
     let l = ctx.l;
-    let label = name.clone();
+    let label = match item {
+        Item::Household(_) => td_string!(l, board.move_label, name = name).to_string(),
+        Item::Group(_) => td_string!(l, board.move_group_label, name = name).to_string(),
+    };
     view! {
         <button
-            type="button"
-            class="card__move"
-            aria-label=move || match item {
-                Item::Household(_) => td_string!(l, board.move_label, name = label.clone()).to_string(),
-                Item::Group(_) => td_string!(l, board.move_group_label, name = label.clone()).to_string(),
-            }
-            aria-haspopup="dialog"
+            aria-label=label
             on:pointerdown=|e| e.stop_propagation()
             on:click=move |_| open_move(ctx, item)
         >

@@ -27,41 +27,81 @@ pub struct BoardMember {
     pub home: [NameId; 3],
 }
 
-/// A household's card.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A household's card. Sent as a JSON array (see the `Serialize` impl): a large cell has
+/// hundreds of them in the page, where field names would be most of the weight.
+#[derive(Clone, Debug, PartialEq)]
 pub struct BoardHousehold {
-    #[serde(rename = "i")]
     pub id: i64,
-    #[serde(rename = "n")]
     pub head: String,
     /// Area, alley, lane.
-    #[serde(rename = "p")]
     pub place: [NameId; 3],
-    #[serde(rename = "no")]
     pub house_no: String,
-    #[serde(rename = "z")]
     pub size: u8,
     /// Bit `i` set when `HouseholdTag::ALL[i]` applies.
-    #[serde(rename = "t")]
     pub tags: u16,
     /// Days since the last visit; `None` when never visited.
-    #[serde(rename = "d")]
     pub days_since_visit: Option<u16>,
     /// Who looks after it now.
-    #[serde(rename = "m")]
     pub member: Option<i64>,
     /// The current assignment is in non-regular mode (member living outside the commune).
-    #[serde(rename = "r", default, skip_serializing_if = "is_false")]
     pub non_regular: bool,
     /// The member's home changed after this assignment began (stale until reviewed).
-    #[serde(rename = "x", default, skip_serializing_if = "is_false")]
     pub home_moved: bool,
-    #[serde(rename = "v")]
     pub version: i64,
 }
 
-fn is_false(b: &bool) -> bool {
-    !*b
+/// `[id, head, place, house_no, size, tags, days, member, flags, version]`, where `flags`
+/// has bit 0 for non-regular mode and bit 1 for a member's home that moved.
+type HouseholdTuple = (
+    i64,
+    String,
+    [NameId; 3],
+    String,
+    u8,
+    u16,
+    Option<u16>,
+    Option<i64>,
+    u8,
+    i64,
+);
+
+impl Serialize for BoardHousehold {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let flags = u8::from(self.non_regular) | (u8::from(self.home_moved) << 1);
+        (
+            self.id,
+            &self.head,
+            self.place,
+            &self.house_no,
+            self.size,
+            self.tags,
+            self.days_since_visit,
+            self.member,
+            flags,
+            self.version,
+        )
+            .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for BoardHousehold {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (id, head, place, house_no, size, tags, days_since_visit, member, flags, version) =
+            HouseholdTuple::deserialize(d)?;
+        Ok(BoardHousehold {
+            id,
+            head,
+            place,
+            house_no,
+            size,
+            tags,
+            days_since_visit,
+            member,
+            non_regular: flags & 1 != 0,
+            home_moved: flags & 2 != 0,
+            version,
+        })
+    }
 }
 
 /// A self-managed group's card (tổ nhân dân tự quản).
@@ -534,6 +574,36 @@ pub struct Register {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_household_travels_as_a_compact_array_and_comes_back_whole() {
+        let h = BoardHousehold {
+            id: 11,
+            head: "Nguyễn Thị Hằng".into(),
+            place: [0, 1, 2],
+            house_no: "4A".into(),
+            size: 6,
+            tags: 0b101,
+            days_since_visit: Some(26),
+            member: Some(7),
+            non_regular: false,
+            home_moved: true,
+            version: 3,
+        };
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(json, r#"[11,"Nguyễn Thị Hằng",[0,1,2],"4A",6,5,26,7,2,3]"#);
+        assert_eq!(serde_json::from_str::<BoardHousehold>(&json).unwrap(), h);
+        let never = BoardHousehold {
+            days_since_visit: None,
+            member: None,
+            non_regular: true,
+            home_moved: false,
+            ..h
+        };
+        let back: BoardHousehold =
+            serde_json::from_str(&serde_json::to_string(&never).unwrap()).unwrap();
+        assert_eq!(back, never);
+    }
 
     fn member(id: i64, status: MemberStatus, capacity: i64, home: [NameId; 3]) -> BoardMember {
         BoardMember {
