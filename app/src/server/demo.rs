@@ -897,7 +897,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     }
 
     // Write everything in one transaction.
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let created = now;
     for chunk in units.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(

@@ -357,7 +357,7 @@ pub async fn move_households(
     user: i64,
 ) -> AppResult<Vec<HouseholdChange>> {
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let mut out = Vec::with_capacity(moves.len());
     for m in moves {
         out.push(move_in_tx(&mut tx, cell, m, user, at).await?);
@@ -376,7 +376,7 @@ pub async fn swap_households(
     user: i64,
 ) -> AppResult<Vec<HouseholdChange>> {
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let current = |h: i64| {
         sqlx::query_scalar::<_, i64>(
             "SELECT member_id FROM assignments WHERE household_id = $1 AND ended_at IS NULL",
@@ -417,7 +417,7 @@ pub async fn move_group(
     user: i64,
 ) -> AppResult<GroupChange> {
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let claimed = sqlx::query("UPDATE household_groups SET version = version + 1 WHERE id = $1 AND ward_id = $2 AND cell_id = $3 AND version = $4")
         .bind(group)
         .bind(cell.ward_id)
@@ -610,7 +610,7 @@ pub async fn request_registration(
     user: i64,
 ) -> AppResult<PendingRegistration> {
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let cell: Option<(i64, i64)> = sqlx::query_as(
         "SELECT h.ward_id, h.cell_id FROM households h JOIN members m ON m.cell_id = h.cell_id AND m.ward_id = h.ward_id \
          WHERE h.id = $1 AND m.id = $2",
@@ -690,7 +690,7 @@ pub async fn decide_registration(
     user: i64,
 ) -> AppResult<Option<HouseholdChange>> {
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let closed = sqlx::query(
         "UPDATE registrations SET state = $1, decided_by = $2, decided_at = $3, decision_reason = $4 \
          WHERE id = $5 AND ward_id = $6 AND cell_id = $7 AND state = 'pending'",

@@ -258,7 +258,7 @@ pub async fn log_visit(
     v: &NewVisit,
 ) -> sqlx::Result<StoredVisit> {
     let now = crate::server::db::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO visits (ward_id, cell_id, household_id, member_id, client_id, visited_on, kind, \
            topics, note, mediation, hot_spot, feedback, feedback_rating, created_by, created_at) \
