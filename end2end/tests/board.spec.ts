@@ -3,7 +3,8 @@ import { test, expect, signIn, hydrated, noHorizontalScroll } from "./fixtures";
 
 // These tests change the board: one at a time within a project. The desktop ones work on
 // cell 1, the phone ones on cell 2, so the two projects never touch the same cards.
-test.describe.configure({ mode: "serial" });
+// A board is a large page: give each test room on a slow machine.
+test.describe.configure({ mode: "serial", timeout: 60_000 });
 
 /** Opens cell 1's board as its secretary. */
 async function openBoard(page: Page, user = "secretary1") {
