@@ -13,7 +13,7 @@ pub mod ui;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Html, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Html, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -75,8 +75,10 @@ pub fn App() -> impl IntoView {
     // The language is fixed for a response (switching reloads the page). A plain value, not
     // a signal: the page's head is written after the body, when its signals may be gone.
     let lang = i18n.get_locale_untracked().as_str();
+    let description = td_string!(i18n.get_locale_untracked(), tagline);
     view! {
             <Html attr:lang=lang />
+            <Meta name="description" content=description />
             <AppTitle />
             <Router>
                 <Routes fallback=NotFoundPage>
