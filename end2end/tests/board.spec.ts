@@ -245,7 +245,8 @@ test("a member asks for a household and the secretary approves it on the board",
   const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "vi-VN" });
   const member = await memberContext.newPage();
   await signIn(member, "member2");
-  await member.goto("/my/register");
+  await member.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Đăng ký gắn bó" }).click();
+  await expect(member).toHaveURL(/\/my\/register$/);
   const form = member.getByRole("button", { name: "Đăng ký gắn bó" }).first().locator("xpath=ancestor::form");
   const head = (await form.locator("strong").first().textContent())!.trim();
   await form.getByLabel("Ghi chú (không bắt buộc)").fill("Nhà ngay cạnh");

@@ -105,7 +105,13 @@ fn SiteHeader(me: Me) -> impl IntoView {
         let under = here == section || here.starts_with(&format!("{section}/"));
         under.then_some("page")
     };
-    let (my_current, cells_current) = (current("/my"), current("/cells"));
+    let register_current = current("/my/register");
+    let my_current = if register_current.is_some() {
+        None
+    } else {
+        current("/my")
+    };
+    let cells_current = current("/cells");
     let role_label = move || match role {
         Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
         Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),
@@ -138,6 +144,7 @@ fn SiteHeader(me: Me) -> impl IntoView {
             <nav class="site-nav" aria-label=move || t_string!(i18n, nav.menu)>
                 <Show when=move || is_member>
                     <a href="/my" aria-current=my_current>{t!(i18n, nav.my_households)}</a>
+                    <a href="/my/register" aria-current=register_current>{t!(i18n, nav.register)}</a>
                 </Show>
                 <Show when=move || reads_units>
                     <a href="/cells" aria-current=cells_current>{t!(i18n, nav.cells)}</a>
