@@ -17,6 +17,11 @@ pub enum Problem {
     OutOfRange { min: i64, max: i64 },
     BadFormat,
     UnknownChoice,
+    /// A date outside the days allowed (for example in the future).
+    DateRange {
+        min: chrono::NaiveDate,
+        max: chrono::NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -74,6 +79,30 @@ pub fn field_name_vi(field: &str) -> &str {
         "cell" => "Chi bộ",
         "member" => "Đảng viên",
         "household" => "Hộ gia đình",
+        "category" => "Lĩnh vực",
+        "urgency" => "Mức độ",
+        "body" => "Nội dung kiến nghị",
+        "client_id" => "Mã gửi",
+        "step" => "Bước xử lý",
+        "text" => "Nội dung",
+        "target" => "Nơi chuyển đến",
+        "on_day" => "Ngày báo lại cho hộ",
+        "concern" => "Kiến nghị",
+        "version" => "Phiên bản",
+        "file" => "Tệp đính kèm",
+        "alley" => "Ngõ",
+        "age" => "Thời gian",
+        "year" => "Năm",
+        "day" => "Ngày",
+        "kind" => "Loại ngày",
+        "name" => "Tên ngày",
+        "state" => "Trạng thái",
+        "raised" => "Hạn báo cáo chi bộ",
+        "reported" => "Hạn chi bộ xử lý",
+        "referred_to_committee" => "Hạn Đảng ủy trả lời",
+        "referred_outside" => "Hạn cơ quan, đoàn thể trả lời",
+        "answered_by_cell" => "Hạn báo lại cho hộ (chi bộ trả lời)",
+        "answered_in_writing" => "Hạn báo lại cho hộ (văn bản)",
         other => other,
     }
 }
@@ -86,6 +115,11 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
+        Problem::DateRange { min, max } => format!(
+            "{name}: phải từ ngày {} đến ngày {}.",
+            min.format("%d/%m/%Y"),
+            max.format("%d/%m/%Y")
+        ),
     }
 }
 

@@ -18,6 +18,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::features::auth::sign_in_page::SignInPage;
+use crate::features::concerns::{
+    board_page::BoardPage, calendar_page::CalendarPage, concern_page::ConcernPage,
+    hot_spots_page::HotSpotsPage, inbox_page::InboxPage, my_concerns_page::MyConcernsPage,
+};
 use crate::features::org::{
     cells_page::{CellPage, CellsPage},
     household_page::HouseholdPage,
@@ -71,6 +75,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell/households") view=HouseholdsPage />
                         <Route path=path!("/members/:member") view=MemberPage />
                         <Route path=path!("/households/:household") view=HouseholdPage />
+                        <Route path=path!("/my/concerns") view=MyConcernsPage />
+                        <Route path=path!("/concerns/:concern") view=ConcernPage />
+                        <Route path=path!("/cells/:cell/concerns") view=BoardPage />
+                        <Route path=path!("/cells/:cell/hot-spots") view=HotSpotsPage />
+                        <Route path=path!("/wards/:ward/inbox") view=InboxPage />
+                        <Route path=path!("/wards/:ward/calendar") view=CalendarPage />
                     </ParentRoute>
                 </Routes>
             </Router>

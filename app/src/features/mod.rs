@@ -2,4 +2,5 @@
 //! `api.rs` (server functions: the only door), `repo.rs` (SQL, server only) and views.
 
 pub mod auth;
+pub mod concerns;
 pub mod org;

@@ -15,6 +15,30 @@ fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "query" => td_string!(l, fields.query).to_string(),
         "page" => td_string!(l, fields.page).to_string(),
         "request" => td_string!(l, fields.request).to_string(),
+        "category" => td_string!(l, fields.category).to_string(),
+        "urgency" => td_string!(l, fields.urgency).to_string(),
+        "body" => td_string!(l, fields.body).to_string(),
+        "client_id" => td_string!(l, fields.client_id).to_string(),
+        "step" => td_string!(l, fields.step).to_string(),
+        "text" => td_string!(l, fields.text).to_string(),
+        "target" => td_string!(l, fields.target).to_string(),
+        "on_day" => td_string!(l, fields.on_day).to_string(),
+        "concern" => td_string!(l, fields.concern).to_string(),
+        "version" => td_string!(l, fields.version).to_string(),
+        "file" => td_string!(l, fields.file).to_string(),
+        "alley" => td_string!(l, fields.alley).to_string(),
+        "age" => td_string!(l, fields.age).to_string(),
+        "year" => td_string!(l, fields.year).to_string(),
+        "day" => td_string!(l, fields.day).to_string(),
+        "kind" => td_string!(l, fields.kind).to_string(),
+        "name" => td_string!(l, fields.name).to_string(),
+        "state" => td_string!(l, fields.state).to_string(),
+        "raised" => td_string!(l, fields.raised).to_string(),
+        "reported" => td_string!(l, fields.reported).to_string(),
+        "referred_to_committee" => td_string!(l, fields.referred_to_committee).to_string(),
+        "referred_outside" => td_string!(l, fields.referred_outside).to_string(),
+        "answered_by_cell" => td_string!(l, fields.answered_by_cell).to_string(),
+        "answered_in_writing" => td_string!(l, fields.answered_in_writing).to_string(),
         other => other.to_string(),
     }
 }
@@ -43,6 +67,14 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 }
                 Problem::BadFormat => td_string!(l, errors.bad_format, field).to_string(),
                 Problem::UnknownChoice => td_string!(l, errors.unknown_choice, field).to_string(),
+                Problem::DateRange { min, max } => td_string!(
+                    l,
+                    errors.date_range,
+                    field,
+                    min = crate::ui::format::date(min),
+                    max = crate::ui::format::date(max)
+                )
+                .to_string(),
             }
         }
     }

@@ -98,7 +98,18 @@ fn SiteHeader(me: Me) -> impl IntoView {
         let under = here == section || here.starts_with(&format!("{section}/"));
         under.then_some("page")
     };
-    let (my_current, cells_current) = (current("/my"), current("/cells"));
+    let (my_current, cells_current) = (
+        (here == "/my" || here.starts_with("/my/households")).then_some("page"),
+        current("/cells"),
+    );
+    let my_concerns_current = current("/my/concerns");
+    // The commune/ward the person sees as a whole, for its concerns inbox.
+    let ward = me
+        .grants
+        .iter()
+        .find(|g| g.role.reads_units() && g.unit_kind == crate::features::org::model::UnitKind::Commune)
+        .map(|g| g.unit_id);
+    let ward_current = ward.and_then(|w| current(&format!("/wards/{w}")));
     let role_label = move || match role {
         Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
         Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),
@@ -132,9 +143,15 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 <Show when=move || is_member>
                     <a href="/my" aria-current=my_current>{t!(i18n, nav.my_households)}</a>
                 </Show>
+                <Show when=move || is_member>
+                    <a href="/my/concerns" aria-current=my_concerns_current>{t!(i18n, nav.my_concerns)}</a>
+                </Show>
                 <Show when=move || reads_units>
                     <a href="/cells" aria-current=cells_current>{t!(i18n, nav.cells)}</a>
                 </Show>
+                {ward.map(|w| view! {
+                    <a href=format!("/wards/{w}/inbox") aria-current=ward_current>{t!(i18n, nav.ward_concerns)}</a>
+                })}
             </nav>
         </header>
     }

@@ -71,5 +71,6 @@ fn HouseholdView(d: HouseholdDetail) -> impl IntoView {
                 <HistoryTable entries=d.history show_member=true />
             </section>
         </div>
+        <crate::features::concerns::household_panel::HouseholdConcernsPanel household=h.id />
     }
 }

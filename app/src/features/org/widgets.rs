@@ -20,6 +20,9 @@ pub enum CellTab {
     Overview,
     Members,
     Households,
+    Concerns,
+    Meetings,
+    Reports,
 }
 
 /// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
@@ -40,6 +43,9 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                             CellTab::Overview => info.name.clone(),
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
+                            CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
+                            CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
+                            CellTab::Reports => format!("{} · {}", t_string!(i18n, reviews.title), info.name),
                         };
                         view! {
                             <leptos_meta::Title text=title />
@@ -73,6 +79,15 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 </a>
                 <a href=format!("/cells/{id}/households") class="tabs__tab" aria-current=current(CellTab::Households)>
                     {t!(i18n, nav.households)}
+                </a>
+                <a href=format!("/cells/{id}/concerns") class="tabs__tab" aria-current=current(CellTab::Concerns)>
+                    {t!(i18n, nav.concerns)}
+                </a>
+                <a href=format!("/cells/{id}/meetings") class="tabs__tab" aria-current=current(CellTab::Meetings)>
+                    {t!(i18n, nav.meetings)}
+                </a>
+                <a href=format!("/cells/{id}/reports") class="tabs__tab" aria-current=current(CellTab::Reports)>
+                    {t!(i18n, nav.reports)}
                 </a>
             </nav>
         </header>
