@@ -13,14 +13,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
-    OutOfRange { min: i64, max: i64 },
+    TooLong {
+        max: u32,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     BadFormat,
     UnknownChoice,
-    /// A date outside the days allowed (for example in the future).
-    DateRange {
-        min: chrono::NaiveDate,
-        max: chrono::NaiveDate,
+    /// A day outside the days allowed (for example a visit dated in the future).
+    DateOutOfRange {
+        earliest: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
     },
 }
 
@@ -79,10 +84,25 @@ pub fn field_name_vi(field: &str) -> &str {
         "cell" => "Chi bộ",
         "member" => "Đảng viên",
         "household" => "Hộ gia đình",
+        "reason" => "Lý do",
+        "date" => "Ngày",
+        "picks" => "Gợi ý đã chọn",
+        "client_id" => "Mã lần thăm",
+        "visited_on" => "Ngày thăm",
+        "kind" => "Hình thức",
+        "topics" => "Nội dung trao đổi",
+        "note" => "Ghi chú",
+        "mediation" => "Hòa giải",
+        "hot_spot" => "Điểm nóng",
+        "feedback" => "Ý kiến của hộ về đảng viên",
+        "feedback_rating" => "Mức độ hài lòng",
+        "concerns" => "Kiến nghị",
+        "concern_category" => "Lĩnh vực kiến nghị",
+        "concern_body" => "Nội dung kiến nghị",
+        "concern_urgency" => "Mức độ khẩn của kiến nghị",
         "category" => "Lĩnh vực",
         "urgency" => "Mức độ",
         "body" => "Nội dung kiến nghị",
-        "client_id" => "Mã gửi",
         "step" => "Bước xử lý",
         "text" => "Nội dung",
         "target" => "Nơi chuyển đến",
@@ -92,9 +112,9 @@ pub fn field_name_vi(field: &str) -> &str {
         "file" => "Tệp đính kèm",
         "alley" => "Ngõ",
         "age" => "Thời gian",
+        "day_kind" => "Loại ngày",
         "year" => "Năm",
         "day" => "Ngày",
-        "kind" => "Loại ngày",
         "name" => "Tên ngày",
         "state" => "Trạng thái",
         "raised" => "Hạn báo cáo chi bộ",
@@ -115,10 +135,10 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
-        Problem::DateRange { min, max } => format!(
-            "{name}: phải từ ngày {} đến ngày {}.",
-            min.format("%d/%m/%Y"),
-            max.format("%d/%m/%Y")
+        Problem::DateOutOfRange { earliest, latest } => format!(
+            "{name}: phải từ {} đến {}.",
+            earliest.format("%d/%m/%Y"),
+            latest.format("%d/%m/%Y")
         ),
     }
 }
@@ -164,6 +184,17 @@ mod tests {
         assert_eq!(e.status(), 422);
         let e = AppError::invalid("query", Problem::TooLong { max: 100 });
         assert_eq!(e.to_string(), "Từ khóa tìm kiếm: dài quá 100 ký tự.");
+        let e = AppError::invalid(
+            "visited_on",
+            Problem::DateOutOfRange {
+                earliest: chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap(),
+                latest: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "Ngày thăm: phải từ 21/09/2026 đến 22/11/2026."
+        );
     }
 
     #[test]

@@ -2,5 +2,7 @@
 //! `api.rs` (server functions: the only door), `repo.rs` (SQL, server only) and views.
 
 pub mod auth;
+pub mod board;
 pub mod concerns;
 pub mod org;
+pub mod visits;

@@ -7,7 +7,7 @@ use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
 /// The translated name of a field named in an error.
-fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
+pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
     let l = i18n.get_locale();
     match field {
         "username" => td_string!(l, fields.username).to_string(),
@@ -15,10 +15,27 @@ fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "query" => td_string!(l, fields.query).to_string(),
         "page" => td_string!(l, fields.page).to_string(),
         "request" => td_string!(l, fields.request).to_string(),
+        "reason" => td_string!(l, fields.reason).to_string(),
+        "member" => td_string!(l, fields.member).to_string(),
+        "household" => td_string!(l, fields.household).to_string(),
+        "date" => td_string!(l, fields.date).to_string(),
+        "picks" => td_string!(l, fields.picks).to_string(),
+        "client_id" => td_string!(l, fields.client_id).to_string(),
+        "visited_on" => td_string!(l, fields.visited_on).to_string(),
+        "kind" => td_string!(l, fields.kind).to_string(),
+        "topics" => td_string!(l, fields.topics).to_string(),
+        "note" => td_string!(l, fields.note).to_string(),
+        "mediation" => td_string!(l, fields.mediation).to_string(),
+        "hot_spot" => td_string!(l, fields.hot_spot).to_string(),
+        "feedback" => td_string!(l, fields.feedback).to_string(),
+        "feedback_rating" => td_string!(l, fields.feedback_rating).to_string(),
+        "concerns" => td_string!(l, fields.concerns).to_string(),
+        "concern_category" => td_string!(l, fields.concern_category).to_string(),
+        "concern_body" => td_string!(l, fields.concern_body).to_string(),
+        "concern_urgency" => td_string!(l, fields.concern_urgency).to_string(),
         "category" => td_string!(l, fields.category).to_string(),
         "urgency" => td_string!(l, fields.urgency).to_string(),
         "body" => td_string!(l, fields.body).to_string(),
-        "client_id" => td_string!(l, fields.client_id).to_string(),
         "step" => td_string!(l, fields.step).to_string(),
         "text" => td_string!(l, fields.text).to_string(),
         "target" => td_string!(l, fields.target).to_string(),
@@ -28,9 +45,9 @@ fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "file" => td_string!(l, fields.file).to_string(),
         "alley" => td_string!(l, fields.alley).to_string(),
         "age" => td_string!(l, fields.age).to_string(),
+        "day_kind" => td_string!(l, fields.day_kind).to_string(),
         "year" => td_string!(l, fields.year).to_string(),
         "day" => td_string!(l, fields.day).to_string(),
-        "kind" => td_string!(l, fields.kind).to_string(),
         "name" => td_string!(l, fields.name).to_string(),
         "state" => td_string!(l, fields.state).to_string(),
         "raised" => td_string!(l, fields.raised).to_string(),
@@ -67,12 +84,12 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 }
                 Problem::BadFormat => td_string!(l, errors.bad_format, field).to_string(),
                 Problem::UnknownChoice => td_string!(l, errors.unknown_choice, field).to_string(),
-                Problem::DateRange { min, max } => td_string!(
+                Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,
-                    errors.date_range,
+                    errors.date_out_of_range,
                     field,
-                    min = crate::ui::format::date(min),
-                    max = crate::ui::format::date(max)
+                    earliest = crate::ui::format::date(earliest),
+                    latest = crate::ui::format::date(latest)
                 )
                 .to_string(),
             }

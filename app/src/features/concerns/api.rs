@@ -92,7 +92,7 @@ pub async fn raise_concern(
             raised_on: today,
             user_id: Some(caller.user_id()),
         };
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::server::db::begin_write(&pool).await?;
         let id = super::repo::raise(&mut tx, &new, today).await?;
         tx.commit().await?;
         Ok(id)

@@ -8,6 +8,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
 
 use super::model::{State, Step, StepText};
+use crate::i18n::*;
 
 /// What is being dragged: the card's concern, version, state and the steps allowed on it.
 #[derive(Clone, Debug, Default)]
@@ -30,6 +31,7 @@ fn closest(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
 #[island]
 pub fn BoardMoves(children: Children) -> impl IntoView {
     let i18n = crate::ui::i18n::provide_i18n();
+    let l = i18n.get_locale_untracked();
     let dragged = StoredValue::new(Dragged::default());
     let (message, set_message) = signal(String::new());
     let (busy, set_busy) = signal(false);
@@ -87,7 +89,7 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
             _ => return,
         };
         let Some(step) = step.filter(|s| d.steps.contains(s)) else {
-            set_message.set(t_string!(i18n, concerns.cannot_move).to_string());
+            set_message.set(td_string!(l, concerns.cannot_move).to_string());
             return;
         };
         let needs_form =
@@ -102,7 +104,7 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
             return;
         }
         set_busy.set(true);
-        set_message.set(t_string!(i18n, concerns.moving).to_string());
+        set_message.set(td_string!(l, concerns.moving).to_string());
         leptos::task::spawn_local(async move {
             let r = super::api::take_step(d.id, step.code().to_string(), d.version, String::new(), None, None)
                 .await;
@@ -127,7 +129,7 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
             on:dragleave=on_leave
             on:drop=on_drop
         >
-            <p class="board-moves__hint">{t!(i18n, concerns.drag_hint)}</p>
+            <p class="board-moves__hint">{td_string!(l, concerns.drag_hint)}</p>
             <p class="board-moves__status" role="status" aria-live="polite">{move || message.get()}</p>
             {children()}
         </div>

@@ -13,7 +13,7 @@ use crate::i18n::*;
 use crate::ui::status_page::ErrorPanel;
 
 #[component]
-pub fn BoardPage() -> impl IntoView {
+pub fn ConcernBoardPage() -> impl IntoView {
     let cell = id_param("cell");
     let query = use_query_map();
     let get = move |k: &'static str| {
@@ -62,7 +62,7 @@ fn BoardView(
     let open: usize = b
         .columns
         .iter()
-        .filter(|(s, _)| s.is_open())
+        .filter(|(s, _)| s.is_pending())
         .map(|(_, v)| v.len())
         .sum();
     let actor_base = Actor {
@@ -71,6 +71,7 @@ fn BoardView(
         committee: b.committee,
     };
     let my_member = me.member_id;
+    let overdue_class = if b.overdue > 0 { "stat stat--alert" } else { "stat" };
     let filtered = category.is_some() || alley.is_some() || member.is_some() || age.is_some();
     view! {
         <section class="board-summary">
@@ -79,7 +80,7 @@ fn BoardView(
                     <span class="stat__value">{open}</span>
                     <span class="stat__label">{t!(i18n, concerns.open)}</span>
                 </div>
-                <div class=if b.overdue > 0 { "stat stat--alert" } else { "stat" }>
+                <div class=overdue_class>
                     <span class="stat__value">{b.overdue}</span>
                     <span class="stat__label">{t!(i18n, concerns.overdue)}</span>
                 </div>

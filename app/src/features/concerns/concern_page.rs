@@ -242,7 +242,7 @@ pub fn Timeline(events: Vec<EventRow>) -> impl IntoView {
                                             <a href=format!("/files/concerns/{}", f.id) download=f.name.clone()>
                                                 {f.name.clone()}
                                             </a>
-                                            <small class="muted">" ("{format::int(f.size.div_ceil(1024))}" KB)"</small>
+                                            <small class="muted">" ("{format::int((f.size + 1023) / 1024)}" KB)"</small>
                                         </li>
                                     }).collect_view()}
                                 </ul>

@@ -71,10 +71,7 @@ fn PanelView(household: i64, d: HouseholdConcerns) -> impl IntoView {
 fn RaiseForm(household: i64) -> impl IntoView {
     let i18n = use_i18n();
     // A fresh id per form, so that sending the same form twice stores one concern.
-    #[cfg(feature = "ssr")]
-    let client_id = format!("web-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-    #[cfg(not(feature = "ssr"))]
-    let client_id = String::new();
+    let client_id = crate::features::visits::widgets::fresh_id();
     let failed = leptos_router::hooks::use_query_map()
         .with_untracked(|q| q.get("__path").is_some_and(|p| p.ends_with("concerns/raise")));
     view! {

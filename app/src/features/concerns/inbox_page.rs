@@ -32,6 +32,7 @@ fn InboxView(b: Inbox) -> impl IntoView {
     let i18n = use_i18n();
     let overdue = b.referred.iter().filter(|r| r.clock.overdue()).count();
     let ward = b.ward_id;
+    let overdue_class = if overdue > 0 { "stat stat--alert" } else { "stat" };
     let title = format!("{} · {}", t_string!(i18n, concerns.inbox_title), b.ward_name);
     view! {
         <Title text=title />
@@ -49,7 +50,7 @@ fn InboxView(b: Inbox) -> impl IntoView {
                 <span class="stat__value">{b.referred.len()}</span>
                 <span class="stat__label">{t!(i18n, concerns.waiting_answer)}</span>
             </div>
-            <div class=if overdue > 0 { "stat stat--alert" } else { "stat" }>
+            <div class=overdue_class>
                 <span class="stat__value">{overdue}</span>
                 <span class="stat__label">{t!(i18n, concerns.overdue)}</span>
             </div>

@@ -12,44 +12,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Problem};
 
-/// Declares a closed set of codes stored as text in the database.
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
+use crate::features::org::model::code_enum;
+pub use crate::features::visits::model::{
+    ConcernCategory as Category, ConcernState as State, Urgency,
+};
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-code_enum!(
-    /// Where a concern stands. The order is the board's column order.
-    State {
-        Raised = "raised",
-        Reported = "reported",
-        AnsweredByCell = "answered_by_cell",
-        ReferredToCommittee = "referred_to_committee",
-        ReferredOutside = "referred_outside",
-        AnsweredInWriting = "answered_in_writing",
-        HouseholdInformed = "household_informed",
-        Closed = "closed",
-    }
-);
+/// The board's columns, in the order a concern moves through them.
+pub const BOARD_STATES: &[State] = &[
+    State::Raised,
+    State::Reported,
+    State::AnsweredByCell,
+    State::ReferredToCommittee,
+    State::ReferredOutside,
+    State::AnsweredInWriting,
+    State::HouseholdInformed,
+    State::Closed,
+];
 
 impl State {
-    /// Whether someone still owes the household something.
-    pub fn is_open(self) -> bool {
+    /// Whether someone still owes the household something (an answer, or telling it).
+    pub fn is_pending(self) -> bool {
         !matches!(self, State::HouseholdInformed | State::Closed)
     }
 
@@ -224,21 +206,6 @@ impl Actor {
             .collect()
     }
 }
-
-code_enum!(
-    /// What a concern is about.
-    Category {
-        Infrastructure = "infrastructure",
-        Environment = "environment",
-        Security = "security",
-        SocialPolicy = "social_policy",
-        LandConstruction = "land_construction",
-        HealthEducation = "health_education",
-        Other = "other",
-    }
-);
-
-code_enum!(Urgency { Normal = "normal", Urgent = "urgent" });
 
 code_enum!(
     /// Bodies a concern can be referred to outside the party cell and committee.
@@ -653,8 +620,8 @@ impl OnTime {
     }
 }
 
-/// Age buckets used by the board's filter and the reports.
 code_enum!(
+    /// Age buckets used by the board's filter and the reports.
     AgeBucket {
         Week = "week",
         Month = "month",

@@ -222,7 +222,7 @@ pub async fn take_step(
     input: &StepInput,
     today: NaiveDate,
 ) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let version = take_step_in(&mut tx, cell, concern_id, user_id, actor, input, today).await?;
     tx.commit().await?;
     Ok(version)
@@ -264,9 +264,9 @@ pub async fn take_step_in(
         Some(d) if d > today || d < since => {
             return Err(AppError::invalid(
                 "on_day",
-                Problem::DateRange {
-                    min: since,
-                    max: today,
+                Problem::DateOutOfRange {
+                    earliest: since,
+                    latest: today,
                 },
             ));
         }
@@ -417,7 +417,7 @@ fn to_row(r: RowDb, cal: &WorkCalendar, today: NaiveDate) -> ConcernRow {
         lane: r.lane.unwrap_or_default(),
         house_no: r.house_no.unwrap_or_default(),
     };
-    let due = if state.is_open() { r.due_on } else { None };
+    let due = if state.is_pending() { r.due_on } else { None };
     ConcernRow {
         id: r.id,
         cell_id: r.cell_id,
@@ -630,7 +630,7 @@ pub async fn member_concerns(
     .await?;
     let mut rows: Vec<ConcernRow> = rows.into_iter().map(|r| to_row(r, &cal, today)).collect();
     sort_rows(&mut rows);
-    rows.sort_by_key(|r| !r.state.is_open());
+    rows.sort_by_key(|r| !r.state.is_pending());
     Ok(rows)
 }
 
@@ -673,7 +673,7 @@ pub async fn board(
     let mut rows: Vec<ConcernRow> = rows.into_iter().map(|r| to_row(r, &cal, today)).collect();
     sort_rows(&mut rows);
     let overdue = rows.iter().filter(|r| r.clock.overdue()).count() as i64;
-    let columns = State::ALL
+    let columns = BOARD_STATES
         .iter()
         .map(|s| {
             (
@@ -756,7 +756,7 @@ pub async fn on_time(
     let owed: Vec<(i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
 
     let mut out: Vec<(i64, OnTime)> = Vec::new();
-    let mut slot = |cell: i64, out: &mut Vec<(i64, OnTime)>| -> usize {
+    let slot = |cell: i64, out: &mut Vec<(i64, OnTime)>| -> usize {
         match out.iter().position(|(c, _)| *c == cell) {
             Some(i) => i,
             None => {
@@ -1043,7 +1043,7 @@ pub async fn add_day(
     name: &str,
     today: NaiveDate,
 ) -> Result<i64, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT id FROM holidays WHERE ward_id = $1 AND day = $2")
             .bind(ward_id)
@@ -1092,7 +1092,7 @@ pub async fn remove_day(
     id: i64,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let row: Option<(NaiveDate, String, String)> =
         sqlx::query_as("SELECT day, kind, name FROM holidays WHERE id = $1 AND ward_id = $2")
             .bind(id)
@@ -1172,7 +1172,7 @@ pub async fn fill_year(
     year: i32,
     today: NaiveDate,
 ) -> Result<usize, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let n = fill_standard(&mut tx, ward_id, Some(user_id), year).await?;
     let after = serde_json::json!({ "year": year, "added": n });
     audit::write::<(), _>(
@@ -1201,7 +1201,7 @@ pub async fn set_deadlines(
     new: &Deadlines,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let before = deadlines(&mut tx, ward_id).await?;
     sqlx::query("DELETE FROM concern_deadlines WHERE ward_id = $1")
         .bind(ward_id)
@@ -1320,7 +1320,7 @@ pub async fn backfill_dates(tx: &mut Tx<'_>, ward_id: i64) -> sqlx::Result<()> {
              WHERE id = $4 AND ward_id = $5",
         )
         .bind(since)
-        .bind(if state.is_open() { due } else { None })
+        .bind(if state.is_pending() { due } else { None })
         .bind(informed)
         .bind(id)
         .bind(ward_id)

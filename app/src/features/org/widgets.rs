@@ -18,11 +18,11 @@ pub fn id_param(name: &'static str) -> Memo<i64> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum CellTab {
     Overview,
+    Board,
     Members,
     Households,
+    Visits,
     Concerns,
-    Meetings,
-    Reports,
 }
 
 /// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
@@ -41,11 +41,11 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                     Ok(info) => {
                         let title = match tab {
                             CellTab::Overview => info.name.clone(),
+                            CellTab::Board => format!("{} · {}", t_string!(i18n, board.title), info.name),
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
+                            CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
                             CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
-                            CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
-                            CellTab::Reports => format!("{} · {}", t_string!(i18n, reviews.title), info.name),
                         };
                         view! {
                             <leptos_meta::Title text=title />
@@ -74,20 +74,20 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 <a href=format!("/cells/{id}") class="tabs__tab" aria-current=current(CellTab::Overview)>
                     {t!(i18n, nav.overview)}
                 </a>
+                <a href=format!("/cells/{id}/board") class="tabs__tab" aria-current=current(CellTab::Board)>
+                    {t!(i18n, nav.board)}
+                </a>
                 <a href=format!("/cells/{id}/members") class="tabs__tab" aria-current=current(CellTab::Members)>
                     {t!(i18n, nav.members)}
                 </a>
                 <a href=format!("/cells/{id}/households") class="tabs__tab" aria-current=current(CellTab::Households)>
                     {t!(i18n, nav.households)}
                 </a>
+                <a href=format!("/cells/{id}/visits") class="tabs__tab" aria-current=current(CellTab::Visits)>
+                    {t!(i18n, nav.visits)}
+                </a>
                 <a href=format!("/cells/{id}/concerns") class="tabs__tab" aria-current=current(CellTab::Concerns)>
                     {t!(i18n, nav.concerns)}
-                </a>
-                <a href=format!("/cells/{id}/meetings") class="tabs__tab" aria-current=current(CellTab::Meetings)>
-                    {t!(i18n, nav.meetings)}
-                </a>
-                <a href=format!("/cells/{id}/reports") class="tabs__tab" aria-current=current(CellTab::Reports)>
-                    {t!(i18n, nav.reports)}
                 </a>
             </nav>
         </header>
