@@ -56,48 +56,48 @@ pub async fn raise_concern(
         let urgency = parse_choice("urgency", &urgency, Urgency::parse)?;
         let body = parse_text("body", &body, MAX_BODY, true)?;
         let client_id = match client_id.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(c) if c.len() <= 64 => Some(c.to_string()),
+            None | Some("") => uuid::Uuid::new_v4().to_string(),
+            Some(c) if crate::features::visits::model::valid_client_id(c) => c.to_string(),
             Some(_) => {
                 return Err(AppError::invalid(
                     "client_id",
-                    crate::error::Problem::TooLong { max: 64 },
+                    crate::error::Problem::BadFormat,
                 ));
             }
         };
         let member_id = if looks_after {
             caller.me.member_id
         } else {
-            sqlx::query_scalar(
-                "SELECT member_id FROM assignments WHERE household_id = $1 AND ended_at IS NULL \
-                 AND ward_id = $2 AND cell_id = $3",
-            )
-            .bind(household)
-            .bind(scope.ward_id)
-            .bind(scope.cell_id)
-            .fetch_optional(&pool)
-            .await?
+            super::repo::current_member(&pool, &scope, household).await?
         };
-        let today = today();
         let new = super::repo::NewConcern {
-            ward_id: scope.ward_id,
-            cell_id: scope.cell_id,
-            household_id: Some(household),
-            visit_id: None,
+            household_id: household,
             member_id,
             client_id,
             category,
             urgency,
             body,
-            raised_on: today,
-            user_id: Some(caller.user_id()),
+            raised_on: today(),
+            user_id: caller.user_id(),
         };
-        let mut tx = crate::server::db::begin_write(&pool).await?;
-        let id = super::repo::raise(&mut tx, &new, today).await?;
-        tx.commit().await?;
+        let id = super::repo::raise(&pool, &scope, &new).await?;
+        if is_plain_form_post() {
+            leptos_axum::redirect(&format!("/concerns/{id}"));
+        }
         Ok(id)
     })
     .await
+}
+
+/// A browser posting a form without the page's script (it asks for HTML back).
+#[cfg(feature = "ssr")]
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|s| s.contains("text/html"))
+    })
 }
 
 /// Takes a step on a concern: report, answer, refer, inform, close, reopen… Each role may
@@ -303,38 +303,6 @@ pub async fn get_concern(concern: i64) -> Result<ConcernDetail, AppError> {
         super::repo::detail(&pool, &scope, concern, actor, today())
             .await?
             .ok_or(AppError::Forbidden)
-    })
-    .await
-}
-
-/// A household's concerns and their steps, for its timeline.
-#[server(endpoint = "concerns/household")]
-pub async fn get_household_concerns(household: i64) -> Result<HouseholdConcerns, AppError> {
-    use crate::features::org::repo as org;
-    use crate::server::{scope::*, state::pool};
-    answer(async move {
-        let caller = Caller::require().await?;
-        let pool = pool()?;
-        let cell_id = org::household_cell(&pool, household)
-            .await?
-            .ok_or(AppError::Forbidden)?;
-        let looks_after = caller.looks_after(&pool, household).await?;
-        let scope = match caller.read_cell(&pool, cell_id).await {
-            Ok(s) => s,
-            Err(AppError::Forbidden) if looks_after => {
-                cell_scope_unchecked(&pool, cell_id).await?
-            }
-            Err(e) => return Err(e),
-        };
-        let today = today();
-        let (concerns, events) =
-            super::repo::household_concerns(&pool, &scope, household, today).await?;
-        Ok(HouseholdConcerns {
-            concerns,
-            events,
-            can_raise: looks_after || scope.can_write,
-            today,
-        })
     })
     .await
 }

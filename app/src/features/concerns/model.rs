@@ -824,15 +824,6 @@ pub struct ConcernDetail {
     pub allowance: Option<u32>,
 }
 
-/// The concerns of a household, for its timeline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HouseholdConcerns {
-    pub concerns: Vec<ConcernRow>,
-    pub events: Vec<(i64, EventRow)>,
-    pub can_raise: bool,
-    pub today: NaiveDate,
-}
-
 /// The filters of a cell's board.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardFilter {
@@ -1213,6 +1204,7 @@ mod tests {
         a[0].normal = 3;
         a[0].urgent = 4;
         assert!(Deadlines::parse(a.clone()).is_err(), "urgent longer than normal");
+        a[0].urgent = 1;
         a.remove(1);
         let e = Deadlines::parse(a).unwrap_err();
         assert_eq!(e, AppError::invalid("reported", Problem::Required));

@@ -65,88 +65,101 @@ pub async fn rules(pool: &Pool, ward_id: i64) -> sqlx::Result<(WorkCalendar, Dea
 // ---------------------------------------------------------------------------------------
 // Raising a concern.
 
-/// A concern about to be raised, by a member at a visit or directly, or by the cell.
+/// The deadline of a concern raised on `raised_on`: the member's report to the cell.
+pub async fn raised_due(
+    tx: &mut Tx<'_>,
+    ward_id: i64,
+    urgency: Urgency,
+    raised_on: NaiveDate,
+) -> sqlx::Result<Option<NaiveDate>> {
+    let cal = calendar(tx, ward_id).await?;
+    let rules = deadlines(tx, ward_id).await?;
+    Ok(rules.due(&cal, State::Raised, urgency, raised_on))
+}
+
+/// A concern raised directly (not at a visit): by the member who looks after the
+/// household, or by the cell.
 #[derive(Clone, Debug)]
 pub struct NewConcern {
-    pub ward_id: i64,
-    pub cell_id: i64,
-    pub household_id: Option<i64>,
-    pub visit_id: Option<i64>,
+    pub household_id: i64,
     /// The member who heard it (and will report it and tell the household the answer).
     pub member_id: Option<i64>,
-    /// Made on the phone, so that a resend stores nothing twice.
-    pub client_id: Option<String>,
+    /// Made with the form, so that a resend stores nothing twice.
+    pub client_id: String,
     pub category: Category,
     pub urgency: Urgency,
     pub body: String,
     pub raised_on: NaiveDate,
     /// The user who records it.
-    pub user_id: Option<i64>,
+    pub user_id: i64,
 }
 
-/// Raises a concern inside the caller's transaction: the row in state `raised` with its
-/// deadline (the member's report to the cell), the `raise` event and the audit row.
-/// Returns the new concern's id. The caller has checked who may raise it; a visit's
-/// flow calls this in the same transaction as the visit.
-pub async fn raise(tx: &mut Tx<'_>, new: &NewConcern, today: NaiveDate) -> Result<i64, AppError> {
-    if let Some(client_id) = &new.client_id {
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM concerns WHERE client_id = $1 AND ward_id = $2")
-                .bind(client_id)
-                .bind(new.ward_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-        if let Some(id) = existing {
-            return Ok(id);
-        }
-    }
-    let raised_on = new.raised_on.min(today);
-    let cal = calendar(tx, new.ward_id).await?;
-    let rules = deadlines(tx, new.ward_id).await?;
-    let due = rules.due(&cal, State::Raised, new.urgency, raised_on);
-    let now = crate::server::db::now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO concerns (ward_id, cell_id, household_id, visit_id, member_id, client_id, category, body, \
-         urgency, state, raised_on, due_on, state_since, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'raised', $10, $11, $12, 1, $13, $13) RETURNING id",
+/// The member who looks after a household of the cell now, if anyone does.
+pub async fn current_member(
+    pool: &Pool,
+    cell: &CellScope,
+    household_id: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT member_id FROM assignments WHERE ward_id = $1 AND cell_id = $2 \
+         AND household_id = $3 AND ended_at IS NULL",
     )
-    .bind(new.ward_id)
-    .bind(new.cell_id)
-    .bind(new.household_id)
-    .bind(new.visit_id)
-    .bind(new.member_id)
-    .bind(&new.client_id)
-    .bind(new.category.code())
-    .bind(&new.body)
-    .bind(new.urgency.code())
-    .bind(raised_on)
-    .bind(due)
-    .bind(raised_on)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO concern_events (ward_id, concern_id, step, from_state, to_state, actor_id, body, at, on_day) \
-         VALUES ($1, $2, 'raise', NULL, 'raised', $3, '', $4, $5)",
+    .bind(cell.ward_id)
+    .bind(cell.cell_id)
+    .bind(household_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Raises a concern in one transaction, the same way a visit does (state `raised`, its
+/// deadline, the `raise` step), with its audit row. Returns the concern's id; a resend of
+/// the same form answers the concern stored the first time.
+pub async fn raise(pool: &Pool, cell: &CellScope, new: &NewConcern) -> Result<i64, AppError> {
+    use crate::features::visits::repo::{RaisedConcern, insert_raised_concern};
+    let mut tx = crate::server::db::begin_write(pool).await?;
+    let inserted = insert_raised_concern(
+        &mut tx,
+        &RaisedConcern {
+            ward_id: cell.ward_id,
+            cell_id: cell.cell_id,
+            household_id: new.household_id,
+            visit_id: None,
+            member_id: new.member_id,
+            actor_user_id: Some(new.user_id),
+            client_id: &new.client_id,
+            category: new.category,
+            body: &new.body,
+            urgency: new.urgency,
+            raised_on: new.raised_on,
+            now: crate::server::db::now(),
+        },
     )
-    .bind(new.ward_id)
-    .bind(id)
-    .bind(new.user_id)
-    .bind(now)
-    .bind(raised_on)
-    .execute(&mut **tx)
     .await?;
+    let Some(id) = inserted else {
+        // Sent before: the stored concern, if it is this household's.
+        let stored: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM concerns WHERE client_id = $1 AND ward_id = $2 AND cell_id = $3 \
+             AND household_id = $4",
+        )
+        .bind(&new.client_id)
+        .bind(cell.ward_id)
+        .bind(cell.cell_id)
+        .bind(new.household_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return stored.ok_or(AppError::Forbidden);
+    };
     let after = serde_json::json!({
         "state": "raised", "household_id": new.household_id, "member_id": new.member_id,
-        "category": new.category.code(), "urgency": new.urgency.code(), "due_on": due,
-        "visit_id": new.visit_id,
+        "category": new.category.code(), "urgency": new.urgency.code(),
+        "raised_on": new.raised_on,
     });
     audit::write::<(), _>(
-        tx,
+        &mut tx,
         audit::Entry {
-            ward_id: Some(new.ward_id),
-            user_id: new.user_id,
-            action: "concern.raise",
+            ward_id: Some(cell.ward_id),
+            user_id: Some(new.user_id),
+            action: "raise_concern",
             entity: "concern",
             entity_id: Some(id),
             before: None,
@@ -154,6 +167,7 @@ pub async fn raise(tx: &mut Tx<'_>, new: &NewConcern, today: NaiveDate) -> Resul
         },
     )
     .await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -366,7 +380,7 @@ pub async fn take_step_in(
         audit::Entry {
             ward_id: Some(cell.ward_id),
             user_id: Some(user_id),
-            action: "concern.step",
+            action: "concern_step",
             entity: "concern",
             entity_id: Some(concern_id),
             before: Some(&before),
@@ -579,29 +593,6 @@ pub async fn detail(
         events,
         today,
     }))
-}
-
-/// A household's concerns, newest first, with their steps.
-pub async fn household_concerns(
-    pool: &Pool,
-    cell: &CellScope,
-    household_id: i64,
-    today: NaiveDate,
-) -> sqlx::Result<(Vec<ConcernRow>, Vec<(i64, EventRow)>)> {
-    let (cal, _) = rules(pool, cell.ward_id).await?;
-    let rows: Vec<RowDb> = sqlx::query_as(&format!(
-        "{ROW_SELECT} WHERE c.ward_id = $1 AND c.cell_id = $2 AND c.household_id = $3 \
-         ORDER BY c.raised_on DESC, c.id DESC"
-    ))
-    .bind(cell.ward_id)
-    .bind(cell.cell_id)
-    .bind(household_id)
-    .fetch_all(pool)
-    .await?;
-    let rows: Vec<ConcernRow> = rows.into_iter().map(|r| to_row(r, &cal, today)).collect();
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let events = events(pool, cell.ward_id, &ids).await?;
-    Ok((rows, events))
 }
 
 /// The concerns a member follows: those they raised and those of the households they
@@ -1071,7 +1062,7 @@ pub async fn add_day(
         audit::Entry {
             ward_id: Some(ward_id),
             user_id: Some(user_id),
-            action: "calendar.add",
+            action: "add_holiday",
             entity: "holiday",
             entity_id: Some(id),
             before: None,
@@ -1113,7 +1104,7 @@ pub async fn remove_day(
         audit::Entry {
             ward_id: Some(ward_id),
             user_id: Some(user_id),
-            action: "calendar.remove",
+            action: "remove_holiday",
             entity: "holiday",
             entity_id: Some(id),
             before: Some(&before),
@@ -1180,7 +1171,7 @@ pub async fn fill_year(
         audit::Entry {
             ward_id: Some(ward_id),
             user_id: Some(user_id),
-            action: "calendar.fill",
+            action: "fill_holidays",
             entity: "ward",
             entity_id: Some(ward_id),
             before: None,
@@ -1225,7 +1216,7 @@ pub async fn set_deadlines(
         audit::Entry {
             ward_id: Some(ward_id),
             user_id: Some(user_id),
-            action: "deadlines.set",
+            action: "set_deadlines",
             entity: "ward",
             entity_id: Some(ward_id),
             before: Some(&before),
