@@ -89,13 +89,6 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         })
         .route("/api/board/events/{cell}", get(board_events))
         .route("/files/concerns/{file}", get(concern_file))
-        // A written answer may carry a file of up to 10 MB (the default limit is 2 MB).
-        .route(
-            "/api/concerns/answer_in_writing",
-            axum::routing::post(server_fn).layer(axum::extract::DefaultBodyLimit::max(
-                app::features::concerns::model::MAX_FILE_BYTES + 64 * 1024,
-            )),
-        )
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -432,7 +432,7 @@ pub async fn add_calendar_day(
         let pool = pool()?;
         let scope = caller.write_ward(&pool, ward).await?;
         let day = parse_day("day", &day)?;
-        let kind = parse_choice("kind", &kind, DayKind::parse)?;
+        let kind = parse_choice("day_kind", &kind, DayKind::parse)?;
         let name = parse_text("name", &name, 120, true)?;
         super::repo::add_day(
             &pool,

@@ -72,7 +72,6 @@ fn BoardView(
     };
     let my_member = me.member_id;
     let overdue_class = if b.overdue > 0 { "stat stat--alert" } else { "stat" };
-    let filtered = category.is_some() || alley.is_some() || member.is_some() || age.is_some();
     view! {
         <section class="board-summary">
             <div class="stat-grid">
@@ -94,52 +93,15 @@ fn BoardView(
                 <a class="button" href=format!("/cells/{cell}/meetings")>{t!(i18n, meetings.title)}</a>
             </p>
         </section>
-        <form method="get" class="filters" role="search" aria-label=move || t_string!(i18n, concerns.filters)>
-            <label class="field">
-                <span class="field__label">{t!(i18n, concerns.category)}</span>
-                <select name="category">
-                    <option value="">{t!(i18n, concerns.all)}</option>
-                    {Category::ALL.iter().map(|c| {
-                        let c = *c;
-                        let selected = category.as_deref() == Some(c.code());
-                        view! { <option value=c.code() selected=selected>{move || category_label(i18n.get_locale(), c)}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="field">
-                <span class="field__label">{t!(i18n, concerns.alley)}</span>
-                <select name="alley">
-                    <option value="">{t!(i18n, concerns.all)}</option>
-                    {b.alleys.iter().map(|a| {
-                        let selected = alley.as_deref() == Some(a.as_str());
-                        view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="field">
-                <span class="field__label">{t!(i18n, concerns.member)}</span>
-                <select name="member">
-                    <option value="">{t!(i18n, concerns.all)}</option>
-                    {b.members.iter().map(|(id, name)| {
-                        let selected = member.as_deref() == Some(id.to_string().as_str());
-                        view! { <option value=*id selected=selected>{name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="field">
-                <span class="field__label">{t!(i18n, concerns.age_filter)}</span>
-                <select name="age">
-                    <option value="">{t!(i18n, concerns.all)}</option>
-                    {AgeBucket::ALL.iter().map(|a| {
-                        let a = *a;
-                        let selected = age.as_deref() == Some(a.code());
-                        view! { <option value=a.code() selected=selected>{move || age_bucket_label(i18n.get_locale(), a)}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <button type="submit" class="button button--primary">{t!(i18n, concerns.filter)}</button>
-            {filtered.then(|| view! { <a class="button button--quiet" href=format!("/cells/{cell}/concerns")>{t!(i18n, concerns.clear)}</a> })}
-        </form>
+        <BoardFilters
+            cell
+            alleys=b.alleys.clone()
+            members=b.members.clone()
+            category=category.clone()
+            alley=alley.clone()
+            member=member.clone()
+            age=age.clone()
+        />
         <FormError />
         <super::board_moves::BoardMoves>
             <div class="board" aria-label=move || t_string!(i18n, concerns.board)>
@@ -173,4 +135,68 @@ fn BoardView(
             </div>
         </super::board_moves::BoardMoves>
     }
+    .into_any()
+}
+
+#[component]
+fn BoardFilters(
+    cell: i64,
+    alleys: Vec<String>,
+    members: Vec<(i64, String)>,
+    category: Option<String>,
+    alley: Option<String>,
+    member: Option<String>,
+    age: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let filtered = category.is_some() || alley.is_some() || member.is_some() || age.is_some();
+    view! {
+        <form method="get" class="filters" role="search" aria-label=move || t_string!(i18n, concerns.filters)>
+            <label class="field">
+                <span class="field__label">{t!(i18n, concerns.category)}</span>
+                <select name="category">
+                    <option value="">{t!(i18n, concerns.all)}</option>
+                    {Category::ALL.iter().map(|c| {
+                        let c = *c;
+                        let selected = category.as_deref() == Some(c.code());
+                        view! { <option value=c.code() selected=selected>{move || category_label(i18n.get_locale(), c)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span class="field__label">{t!(i18n, concerns.alley)}</span>
+                <select name="alley">
+                    <option value="">{t!(i18n, concerns.all)}</option>
+                    {alleys.iter().map(|a| {
+                        let selected = alley.as_deref() == Some(a.as_str());
+                        view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span class="field__label">{t!(i18n, concerns.member)}</span>
+                <select name="member">
+                    <option value="">{t!(i18n, concerns.all)}</option>
+                    {members.iter().map(|(id, name)| {
+                        let selected = member.as_deref() == Some(id.to_string().as_str());
+                        view! { <option value=*id selected=selected>{name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span class="field__label">{t!(i18n, concerns.age_filter)}</span>
+                <select name="age">
+                    <option value="">{t!(i18n, concerns.all)}</option>
+                    {AgeBucket::ALL.iter().map(|a| {
+                        let a = *a;
+                        let selected = age.as_deref() == Some(a.code());
+                        view! { <option value=a.code() selected=selected>{move || age_bucket_label(i18n.get_locale(), a)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="button button--primary">{t!(i18n, concerns.filter)}</button>
+            {filtered.then(|| view! { <a class="button button--quiet" href=format!("/cells/{cell}/concerns")>{t!(i18n, concerns.clear)}</a> })}
+        </form>
+    }
+    .into_any()
 }

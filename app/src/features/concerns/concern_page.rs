@@ -33,17 +33,39 @@ pub fn ConcernPage() -> impl IntoView {
 fn ConcernView(d: ConcernDetail) -> impl IntoView {
     let i18n = use_i18n();
     let c = d.concern.clone();
-    let category = c.category;
-    let title = format!("{} · {}", category_label(i18n.get_locale_untracked(), category), c.household);
-    let urgent = c.urgency == Urgency::Urgent;
-    let allowance = d.allowance;
-    let outside = d.outside_body;
+    let title = format!(
+        "{} · {}",
+        category_label(i18n.get_locale_untracked(), c.category),
+        c.household
+    );
     view! {
         <Title text=title />
+        <ConcernHeader c=c.clone() ward_name=d.ward_name.clone() />
+        <div class="detail-grid concern-grid">
+            <section class="panel concern-main">
+                <blockquote class="concern-body">{c.body.clone()}</blockquote>
+                <ConcernFacts c=c.clone() allowance=d.allowance outside=d.outside_body />
+                <StepForms d=d.clone() />
+            </section>
+            <section class="panel">
+                <h2>{t!(i18n, concerns.timeline)}</h2>
+                <Timeline events=d.events.clone() />
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConcernHeader(c: ConcernRow, ward_name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let category = c.category;
+    let urgent = c.urgency == Urgency::Urgent;
+    view! {
         <header class="page-header concern-header">
             <p class="page-header__crumb">
                 <a href=format!("/cells/{}/concerns", c.cell_id)>{c.cell_name.clone()}</a>
-                " · "{d.ward_name.clone()}
+                " · "{ward_name}
             </p>
             <h1>
                 {move || category_label(i18n.get_locale(), category)}
@@ -57,49 +79,48 @@ fn ConcernView(d: ConcernDetail) -> impl IntoView {
                 <span>{c.address.clone()}</span>
             </p>
         </header>
-        <div class="detail-grid concern-grid">
-            <section class="panel concern-main">
-                <blockquote class="concern-body">{c.body.clone()}</blockquote>
-                <dl class="facts">
-                    <div>
-                        <dt>{t!(i18n, concerns.raised_on)}</dt>
-                        <dd>{format::date(c.raised_on)}" "<AgeText days=c.clock.age_days /></dd>
-                    </div>
-                    <div>
-                        <dt>{t!(i18n, concerns.member)}</dt>
-                        <dd>{c.member_name.clone().unwrap_or_else(|| "—".into())}</dd>
-                    </div>
-                    <div>
-                        <dt>{t!(i18n, concerns.state)}</dt>
-                        <dd>
-                            <StateBadge state=c.state />
-                            " "{t!(i18n, concerns.since, date = format::date(c.state_since))}
-                        </dd>
-                    </div>
-                    {outside.map(|b| view! {
-                        <div><dt>{t!(i18n, concerns.outside_body)}</dt><dd>{move || body_label(i18n.get_locale(), b)}</dd></div>
-                    })}
-                    <div>
-                        <dt>{t!(i18n, concerns.deadline)}</dt>
-                        <dd>
-                            {match c.clock.due_on {
-                                Some(_) => view! {
-                                    <DeadlineChip clock=c.clock />
-                                    {allowance.map(|n| view! { <small class="muted">" "{t!(i18n, concerns.allowance, days = n)}</small> })}
-                                }.into_any(),
-                                None => view! { <span class="muted">{t!(i18n, concerns.no_deadline)}</span> }.into_any(),
-                            }}
-                        </dd>
-                    </div>
-                </dl>
-                <StepForms d=d.clone() />
-            </section>
-            <section class="panel">
-                <h2>{t!(i18n, concerns.timeline)}</h2>
-                <Timeline events=d.events.clone() />
-            </section>
-        </div>
     }
+    .into_any()
+}
+
+#[component]
+fn ConcernFacts(c: ConcernRow, allowance: Option<u32>, outside: Option<OutsideBody>) -> impl IntoView {
+    let i18n = use_i18n();
+    let deadline = match c.clock.due_on {
+        Some(_) => view! {
+            <DeadlineChip clock=c.clock />
+            {allowance.map(|n| view! { <small class="muted">" "{t!(i18n, concerns.allowance, days = n)}</small> })}
+        }
+        .into_any(),
+        None => view! { <span class="muted">{t!(i18n, concerns.no_deadline)}</span> }.into_any(),
+    };
+    view! {
+        <dl class="facts">
+            <div>
+                <dt>{t!(i18n, concerns.raised_on)}</dt>
+                <dd>{format::date(c.raised_on)}" "<AgeText days=c.clock.age_days /></dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, concerns.member)}</dt>
+                <dd>{c.member_name.clone().unwrap_or_else(|| "—".into())}</dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, concerns.state)}</dt>
+                <dd>
+                    <StateBadge state=c.state />
+                    " "{t!(i18n, concerns.since, date = format::date(c.state_since))}
+                </dd>
+            </div>
+            {outside.map(|b| view! {
+                <div><dt>{t!(i18n, concerns.outside_body)}</dt><dd>{move || body_label(i18n.get_locale(), b)}</dd></div>
+            })}
+            <div>
+                <dt>{t!(i18n, concerns.deadline)}</dt>
+                <dd>{deadline}</dd>
+            </div>
+        </dl>
+    }
+    .into_any()
 }
 
 /// The forms of the steps the reader may take now.
@@ -253,4 +274,5 @@ pub fn Timeline(events: Vec<EventRow>) -> impl IntoView {
                 .collect_view()}
         </ol>
     }
+    .into_any()
 }

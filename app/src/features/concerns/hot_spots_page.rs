@@ -121,4 +121,5 @@ fn HotSpotsView(h: HotSpots, cell: i64) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }

@@ -97,4 +97,5 @@ fn InboxView(b: Inbox) -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }
