@@ -25,6 +25,9 @@ use crate::features::concerns::{
     board_page::ConcernBoardPage, calendar_page::CalendarPage, concern_page::ConcernPage,
     hot_spots_page::HotSpotsPage, inbox_page::InboxPage, my_concerns_page::MyConcernsPage,
 };
+use crate::features::meetings::{
+    list_page::MeetingsPage, meeting_page::MeetingPage, minutes_page::MinutesPage,
+};
 use crate::features::org::{
     cells_page::{CellPage, CellsPage},
     households_page::HouseholdsPage,
@@ -107,6 +110,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell/hot-spots") view=HotSpotsPage />
                         <Route path=path!("/wards/:ward/inbox") view=InboxPage />
                         <Route path=path!("/wards/:ward/calendar") view=CalendarPage />
+                        <Route path=path!("/cells/:cell/meetings") view=MeetingsPage />
+                        <Route path=path!("/cells/:cell/meetings/:month") view=MeetingPage />
+                        <Route path=path!("/cells/:cell/meetings/:month/minutes") view=MinutesPage />
                     </ParentRoute>
                 </Routes>
             </Router>

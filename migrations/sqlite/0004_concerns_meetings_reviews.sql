@@ -76,6 +76,7 @@ CREATE TABLE meeting_items (
     concern_id   INTEGER REFERENCES concerns(id),
     decision     TEXT NOT NULL CHECK (decision IN ('answer', 'refer', 'refer_outside', 'defer', 'task')),
     body         TEXT NOT NULL DEFAULT '',
+    target       TEXT,
     done         INTEGER NOT NULL DEFAULT 0,
     carried_from INTEGER REFERENCES meeting_items(id),
     created_by   INTEGER REFERENCES users(id),

@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod board;
 pub mod concerns;
+pub mod meetings;
 pub mod org;
 pub mod visits;

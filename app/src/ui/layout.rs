@@ -106,7 +106,7 @@ fn SiteHeader(me: Me) -> impl IntoView {
         under.then_some("page")
     };
     let (my_current, cells_current) = (
-        (here == "/my" || here.starts_with("/my/households")).then_some("page"),
+        (current("/my").is_some() && !here.starts_with("/my/concerns")).then_some("page"),
         current("/cells"),
     );
     let my_concerns_current = current("/my/concerns");

@@ -91,7 +91,7 @@ pub async fn raise_concern(
 
 /// A browser posting a form without the page's script (it asks for HTML back).
 #[cfg(feature = "ssr")]
-fn is_plain_form_post() -> bool {
+pub fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>().is_some_and(|p| {
         p.headers
             .get(http::header::ACCEPT)

@@ -67,13 +67,13 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
             let ok = matches!((d.state, to), (Some(from), Some(to)) if Step::between(from, to).is_some_and(|s| d.steps.contains(&s)));
             if ok {
                 ev.prevent_default();
-                let _ = col.class_list().add_1("board__column--target");
+                let _ = col.class_list().add_1("concern-board__column--target");
             }
         }
     };
     let on_leave = move |ev: web_sys::DragEvent| {
         if let Some(col) = closest(&ev, "[data-column]") {
-            let _ = col.class_list().remove_1("board__column--target");
+            let _ = col.class_list().remove_1("concern-board__column--target");
         }
     };
     let on_drop = move |ev: web_sys::DragEvent| {
@@ -81,7 +81,7 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
         let Some(col) = closest(&ev, "[data-column]") else {
             return;
         };
-        let _ = col.class_list().remove_1("board__column--target");
+        let _ = col.class_list().remove_1("concern-board__column--target");
         let d = dragged.get_value();
         let to = State::parse(&col.get_attribute("data-column").unwrap_or_default());
         let step = match (d.state, to) {
@@ -121,16 +121,16 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
     };
     view! {
         <div
-            class="board-moves"
-            class:board-moves--busy=move || busy.get()
+            class="concern-moves"
+            class:concern-moves--busy=move || busy.get()
             on:dragstart=on_start
             on:dragend=on_end
             on:dragover=on_over
             on:dragleave=on_leave
             on:drop=on_drop
         >
-            <p class="board-moves__hint">{td_string!(l, concerns.drag_hint)}</p>
-            <p class="board-moves__status" role="status" aria-live="polite">{move || message.get()}</p>
+            <p class="concern-moves__hint">{td_string!(l, concerns.drag_hint)}</p>
+            <p class="concern-moves__status" role="status" aria-live="polite">{move || message.get()}</p>
             {children()}
         </div>
     }

@@ -71,24 +71,24 @@ fn BoardView(
         committee: b.committee,
     };
     let my_member = me.member_id;
-    let overdue_class = if b.overdue > 0 { "stat stat--alert" } else { "stat" };
+    let overdue_class = if b.overdue > 0 { "concern-stat concern-stat--alert" } else { "concern-stat" };
     view! {
-        <section class="board-summary">
-            <div class="stat-grid">
-                <div class="stat">
-                    <span class="stat__value">{open}</span>
-                    <span class="stat__label">{t!(i18n, concerns.open)}</span>
+        <section class="concern-summary">
+            <div class="concern-stats">
+                <div class="concern-stat">
+                    <span class="concern-stat__value">{open}</span>
+                    <span class="concern-stat__label">{t!(i18n, concerns.open)}</span>
                 </div>
                 <div class=overdue_class>
-                    <span class="stat__value">{b.overdue}</span>
-                    <span class="stat__label">{t!(i18n, concerns.overdue)}</span>
+                    <span class="concern-stat__value">{b.overdue}</span>
+                    <span class="concern-stat__label">{t!(i18n, concerns.overdue)}</span>
                 </div>
-                <div class="stat">
-                    <span class="stat__value"><OnTimeFigure record=b.on_time /></span>
-                    <span class="stat__label">{t!(i18n, concerns.on_time_rate_year)}</span>
+                <div class="concern-stat">
+                    <span class="concern-stat__value"><OnTimeFigure record=b.on_time /></span>
+                    <span class="concern-stat__label">{t!(i18n, concerns.on_time_rate_year)}</span>
                 </div>
             </div>
-            <p class="board-links">
+            <p class="concern-links">
                 <a class="button" href=format!("/cells/{cell}/hot-spots")>{t!(i18n, concerns.hot_spots)}</a>
                 <a class="button" href=format!("/cells/{cell}/meetings")>{t!(i18n, meetings.title)}</a>
             </p>
@@ -104,20 +104,20 @@ fn BoardView(
         />
         <FormError />
         <super::board_moves::BoardMoves>
-            <div class="board" aria-label=move || t_string!(i18n, concerns.board)>
+            <div class="concern-board" aria-label=move || t_string!(i18n, concerns.board)>
                 {b.columns.into_iter().map(|(state, rows)| {
                     let count = rows.len();
                     view! {
-                        <section class=format!("board__column board__column--{}", state.code()) data-column=state.code()>
-                            <h2 class="board__title">
+                        <section class=format!("concern-board__column concern-board__column--{}", state.code()) data-column=state.code()>
+                            <h2 class="concern-board__title">
                                 <StateBadge state />
-                                <span class="board__count">{count}</span>
+                                <span class="concern-board__count">{count}</span>
                             </h2>
                             {if rows.is_empty() {
-                                view! { <p class="board__empty muted">{t!(i18n, concerns.column_empty)}</p> }.into_any()
+                                view! { <p class="concern-board__empty muted">{t!(i18n, concerns.column_empty)}</p> }.into_any()
                             } else {
                                 view! {
-                                    <ul class="board__cards">
+                                    <ul class="concern-board__cards">
                                         {rows.into_iter().map(|row| {
                                             let actor = Actor {
                                                 responsible_member: my_member.is_some() && row.member_id == my_member,

@@ -139,7 +139,7 @@ fn StepForms(d: ConcernDetail) -> impl IntoView {
     let today = d.today;
     let since = d.concern.state_since;
     view! {
-        <section class="concern-steps" aria-labelledby="next-steps">
+        <section class="concern-actions" aria-labelledby="next-steps">
             <h2 id="next-steps">{t!(i18n, concerns.next_steps)}</h2>
             <FormError />
             {d.steps
@@ -234,7 +234,7 @@ fn StepForm(id: i64, version: i64, step: Step, today: chrono::NaiveDate, since: 
 pub fn Timeline(events: Vec<EventRow>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ol class="timeline">
+        <ol class="concern-timeline">
             {events
                 .into_iter()
                 .map(|e| {
@@ -243,8 +243,8 @@ pub fn Timeline(events: Vec<EventRow>) -> impl IntoView {
                     let target = e.target;
                     let day = e.on_day.map(format::date).unwrap_or_else(|| format::day_of(e.at));
                     view! {
-                        <li class=format!("timeline__item timeline__item--{}", step.code())>
-                            <p class="timeline__head">
+                        <li class=format!("concern-timeline__item concern-timeline__item--{}", step.code())>
+                            <p class="concern-timeline__head">
                                 <strong>{move || step_label(i18n.get_locale(), step)}</strong>
                                 " · "<time datetime=e.at.to_rfc3339()>{day}</time>
                                 {e.actor.clone().map(|a| view! { " · "<span>{a}</span> })}
@@ -254,10 +254,10 @@ pub fn Timeline(events: Vec<EventRow>) -> impl IntoView {
                                     None => ().into_any(),
                                 }}
                             </p>
-                            {target.map(|b| view! { <p class="timeline__target">"→ "{move || body_label(i18n.get_locale(), b)}</p> })}
-                            {(!e.body.is_empty()).then(|| view! { <p class="timeline__body">{e.body.clone()}</p> })}
+                            {target.map(|b| view! { <p class="concern-timeline__target">"→ "{move || body_label(i18n.get_locale(), b)}</p> })}
+                            {(!e.body.is_empty()).then(|| view! { <p class="concern-timeline__body">{e.body.clone()}</p> })}
                             {(!e.files.is_empty()).then(|| view! {
-                                <ul class="timeline__files">
+                                <ul class="concern-timeline__files">
                                     {e.files.iter().map(|f| view! {
                                         <li>
                                             <a href=format!("/files/concerns/{}", f.id) download=f.name.clone()>

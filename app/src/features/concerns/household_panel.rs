@@ -21,7 +21,7 @@ pub fn RaiseForm(household: i64) -> impl IntoView {
     view! {
         <details class="raise" open=failed>
             <summary class="button">{t!(i18n, concerns.raise)}</summary>
-            <form method="post" action=RaiseConcern::url() class="form raise__form">
+            <form method="post" action=RaiseConcern::url() class="form raise__form" aria-label=move || t_string!(i18n, concerns.raise)>
                 {failed.then(|| view! { <FormError /> })}
                 <input type="hidden" name="household" value=household />
                 <input type="hidden" name="client_id" value=client_id />

@@ -32,7 +32,7 @@ fn InboxView(b: Inbox) -> impl IntoView {
     let i18n = use_i18n();
     let overdue = b.referred.iter().filter(|r| r.clock.overdue()).count();
     let ward = b.ward_id;
-    let overdue_class = if overdue > 0 { "stat stat--alert" } else { "stat" };
+    let overdue_class = if overdue > 0 { "concern-stat concern-stat--alert" } else { "concern-stat" };
     let title = format!("{} · {}", t_string!(i18n, concerns.inbox_title), b.ward_name);
     view! {
         <Title text=title />
@@ -40,23 +40,23 @@ fn InboxView(b: Inbox) -> impl IntoView {
             <p class="page-header__crumb">{b.ward_name.clone()}</p>
             <h1>{t!(i18n, concerns.inbox_title)}</h1>
             <p class="page-header__intro">{t!(i18n, concerns.inbox_intro)}</p>
-            <p class="board-links">
+            <p class="concern-links">
                 <a class="button" href=format!("/wards/{ward}/calendar")>{t!(i18n, concerns.calendar_title)}</a>
                 <a class="button" href=format!("/wards/{ward}/reports")>{t!(i18n, reviews.title)}</a>
             </p>
         </header>
-        <div class="stat-grid">
-            <div class="stat">
-                <span class="stat__value">{b.referred.len()}</span>
-                <span class="stat__label">{t!(i18n, concerns.waiting_answer)}</span>
+        <div class="concern-stats">
+            <div class="concern-stat">
+                <span class="concern-stat__value">{b.referred.len()}</span>
+                <span class="concern-stat__label">{t!(i18n, concerns.waiting_answer)}</span>
             </div>
             <div class=overdue_class>
-                <span class="stat__value">{overdue}</span>
-                <span class="stat__label">{t!(i18n, concerns.overdue)}</span>
+                <span class="concern-stat__value">{overdue}</span>
+                <span class="concern-stat__label">{t!(i18n, concerns.overdue)}</span>
             </div>
-            <div class="stat">
-                <span class="stat__value"><OnTimeFigure record=b.ward /></span>
-                <span class="stat__label">{t!(i18n, concerns.on_time_rate_year)}</span>
+            <div class="concern-stat">
+                <span class="concern-stat__value"><OnTimeFigure record=b.ward /></span>
+                <span class="concern-stat__label">{t!(i18n, concerns.on_time_rate_year)}</span>
             </div>
         </div>
         <div class="detail-grid">

@@ -625,6 +625,34 @@ pub async fn member_concerns(
     Ok(rows)
 }
 
+/// A cell's concerns in some states, overdue first.
+pub async fn cell_concerns(
+    pool: &Pool,
+    cell: &CellScope,
+    states: &[State],
+    today: NaiveDate,
+) -> sqlx::Result<Vec<ConcernRow>> {
+    if states.is_empty() {
+        return Ok(vec![]);
+    }
+    let (cal, _) = rules(pool, cell.ward_id).await?;
+    let mut qb = QueryBuilder::<Db>::new(ROW_SELECT);
+    qb.push(" WHERE c.ward_id = ")
+        .push_bind(cell.ward_id)
+        .push(" AND c.cell_id = ")
+        .push_bind(cell.cell_id)
+        .push(" AND c.state IN (");
+    let mut sep = qb.separated(", ");
+    for s in states {
+        sep.push_bind(s.code());
+    }
+    qb.push(")");
+    let rows: Vec<RowDb> = qb.build_query_as().fetch_all(pool).await?;
+    let mut rows: Vec<ConcernRow> = rows.into_iter().map(|r| to_row(r, &cal, today)).collect();
+    sort_rows(&mut rows);
+    Ok(rows)
+}
+
 /// Closed concerns stay on the board this many days.
 pub const BOARD_CLOSED_DAYS: i64 = 30;
 

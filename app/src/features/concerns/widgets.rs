@@ -11,14 +11,14 @@ use crate::ui::format;
 
 pub fn state_label(l: Locale, s: State) -> &'static str {
     match s {
-        State::Raised => td_string!(l, concerns.states.raised),
-        State::Reported => td_string!(l, concerns.states.reported),
-        State::AnsweredByCell => td_string!(l, concerns.states.answered_by_cell),
-        State::ReferredToCommittee => td_string!(l, concerns.states.referred_to_committee),
-        State::ReferredOutside => td_string!(l, concerns.states.referred_outside),
-        State::AnsweredInWriting => td_string!(l, concerns.states.answered_in_writing),
-        State::HouseholdInformed => td_string!(l, concerns.states.household_informed),
-        State::Closed => td_string!(l, concerns.states.closed),
+        State::Raised => td_string!(l, visits.state.raised),
+        State::Reported => td_string!(l, visits.state.reported),
+        State::AnsweredByCell => td_string!(l, visits.state.answered_by_cell),
+        State::ReferredToCommittee => td_string!(l, visits.state.referred_to_committee),
+        State::ReferredOutside => td_string!(l, visits.state.referred_outside),
+        State::AnsweredInWriting => td_string!(l, visits.state.answered_in_writing),
+        State::HouseholdInformed => td_string!(l, visits.state.household_informed),
+        State::Closed => td_string!(l, visits.state.closed),
     }
 }
 
@@ -53,13 +53,13 @@ pub fn step_text_label(l: Locale, s: Step) -> &'static str {
 
 pub fn category_label(l: Locale, c: Category) -> &'static str {
     match c {
-        Category::Infrastructure => td_string!(l, concerns.categories.infrastructure),
-        Category::Environment => td_string!(l, concerns.categories.environment),
-        Category::Security => td_string!(l, concerns.categories.security),
-        Category::SocialPolicy => td_string!(l, concerns.categories.social_policy),
-        Category::LandConstruction => td_string!(l, concerns.categories.land_construction),
-        Category::HealthEducation => td_string!(l, concerns.categories.health_education),
-        Category::Other => td_string!(l, concerns.categories.other),
+        Category::Infrastructure => td_string!(l, visits.category.infrastructure),
+        Category::Environment => td_string!(l, visits.category.environment),
+        Category::Security => td_string!(l, visits.category.security),
+        Category::SocialPolicy => td_string!(l, visits.category.social_policy),
+        Category::LandConstruction => td_string!(l, visits.category.land_construction),
+        Category::HealthEducation => td_string!(l, visits.category.health_education),
+        Category::Other => td_string!(l, visits.category.other),
     }
 }
 
