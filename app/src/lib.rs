@@ -21,6 +21,13 @@ use crate::features::auth::sign_in_page::SignInPage;
 use crate::features::board::{
     board_page::BoardPage, register_page::RegisterPage, registration_page::RegistrationPage,
 };
+use crate::features::concerns::{
+    board_page::ConcernBoardPage, calendar_page::CalendarPage, concern_page::ConcernPage,
+    hot_spots_page::HotSpotsPage, inbox_page::InboxPage, my_concerns_page::MyConcernsPage,
+};
+use crate::features::meetings::{
+    list_page::MeetingsPage, meeting_page::MeetingPage, minutes_page::MinutesPage,
+};
 use crate::features::org::{
     cells_page::{CellPage, CellsPage},
     households_page::HouseholdsPage,
@@ -97,6 +104,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell/visits") view=CoveragePage />
                         <Route path=path!("/members/:member") view=MemberPage />
                         <Route path=path!("/households/:household") view=HouseholdPage />
+                        <Route path=path!("/my/concerns") view=MyConcernsPage />
+                        <Route path=path!("/concerns/:concern") view=ConcernPage />
+                        <Route path=path!("/cells/:cell/concerns") view=ConcernBoardPage />
+                        <Route path=path!("/cells/:cell/hot-spots") view=HotSpotsPage />
+                        <Route path=path!("/wards/:ward/inbox") view=InboxPage />
+                        <Route path=path!("/wards/:ward/calendar") view=CalendarPage />
+                        <Route path=path!("/cells/:cell/meetings") view=MeetingsPage />
+                        <Route path=path!("/cells/:cell/meetings/:month") view=MeetingPage />
+                        <Route path=path!("/cells/:cell/meetings/:month/minutes") view=MinutesPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -88,6 +88,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             move || shell(options.clone())
         })
         .route("/api/board/events/{cell}", get(board_events))
+        .route("/files/concerns/{file}", get(concern_file))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -161,6 +162,68 @@ async fn board_events(
     Sse::new(events.take_until(closing))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
+}
+
+/// `GET /files/concerns/{file}`: a file attached to a concern's step, for those who may read
+/// the concern. Sent as a download with the type its bytes were checked to be, never run
+/// by the browser in the page's origin.
+async fn concern_file(
+    State(state): State<AppState>,
+    Path(file): Path<i64>,
+    auth: axum_login::AuthSession<Backend>,
+) -> Response {
+    use app::features::concerns::{access::access, repo};
+    use app::server::scope::Caller;
+
+    let Some(user) = auth.user else {
+        return (StatusCode::UNAUTHORIZED, "Bạn cần đăng nhập để tiếp tục.").into_response();
+    };
+    let caller = Caller { me: user.me };
+    let stored = match repo::file(&state.pool, file).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return (StatusCode::FORBIDDEN, "Không có quyền.").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read a concern file");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if let Err(e) = access(&caller, &state.pool, stored.concern_id).await {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+        return (status, e.to_string()).into_response();
+    }
+    let ascii: String = stored
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encode(&stored.name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, stored.kind.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        stored.bytes,
+    )
+        .into_response()
+}
+
+/// RFC 5987 encoding of a file name for `filename*`.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Arguments that do not parse (`cell=abc`) are refused before the server function runs, so

@@ -3,5 +3,7 @@
 
 pub mod auth;
 pub mod board;
+pub mod concerns;
+pub mod meetings;
 pub mod org;
 pub mod visits;

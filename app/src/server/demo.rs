@@ -6,7 +6,7 @@
 //! the product must show (unassigned households, excluded members still holding
 //! households, members over capacity, households never visited).
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use fastrand::Rng;
 use sqlx::QueryBuilder;
 
@@ -1110,6 +1110,13 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         });
         qb.build().execute(&mut *tx).await?;
     }
+
+    // The ward's working-day calendar (national holidays and Tết), then the concerns'
+    // clocks: the day they entered each state and each step's deadline.
+    for year in [today.year() - 1, today.year(), today.year() + 1] {
+        crate::features::concerns::repo::fill_standard(&mut tx, ward, None, year).await?;
+    }
+    crate::features::concerns::repo::backfill_dates(&mut tx, ward).await?;
 
     crate::features::visits::repo::seed_demo_campaigns(
         &mut tx,

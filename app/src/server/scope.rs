@@ -101,6 +101,44 @@ impl Caller {
         Ok(n > 0)
     }
 
+    /// Whether the caller holds the committee role over this cell's commune/ward: only the
+    /// committee answers in writing.
+    pub fn committee_over(&self, cell: &CellScope) -> bool {
+        self.me.covers(&cell.path, |r| r == Role::Committee)
+    }
+
+    /// A commune/ward the caller may read as a whole (committee or viewer at it or above);
+    /// `can_write` for the committee. Unknown wards answer like wards out of scope.
+    pub async fn read_ward(&self, pool: &Pool, ward_id: i64) -> AppResult<WardScope> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, path, name FROM org_units WHERE id = $1 AND kind = 'commune'",
+        )
+        .bind(ward_id)
+        .fetch_optional(pool)
+        .await?;
+        let Some((ward_id, path, name)) = row else {
+            return Err(AppError::Forbidden);
+        };
+        if !self.me.covers(&path, Role::reads_units) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(WardScope {
+            can_write: self.me.covers(&path, |r| r == Role::Committee),
+            ward_id,
+            path,
+            name,
+        })
+    }
+
+    /// A commune/ward the caller may change: its committee.
+    pub async fn write_ward(&self, pool: &Pool, ward_id: i64) -> AppResult<WardScope> {
+        let ward = self.read_ward(pool, ward_id).await?;
+        if !ward.can_write {
+            return Err(AppError::Forbidden);
+        }
+        Ok(ward)
+    }
+
     /// The cells the caller may read as a whole, in name order.
     pub async fn readable_cells(&self, pool: &Pool) -> AppResult<Vec<CellScope>> {
         let mut out = Vec::new();
@@ -159,6 +197,16 @@ async fn load_cell(pool: &Pool, cell_id: i64) -> AppResult<Option<CellScope>> {
     .fetch_optional(pool)
     .await?;
     Ok(row.map(CellRow::into_scope))
+}
+
+/// A commune/ward the caller may look at as a whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WardScope {
+    pub ward_id: i64,
+    pub path: String,
+    pub name: String,
+    /// The caller is its committee.
+    pub can_write: bool,
 }
 
 /// Runs a server function's body and answers its error with the matching HTTP status.

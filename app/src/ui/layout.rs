@@ -106,12 +106,20 @@ fn SiteHeader(me: Me) -> impl IntoView {
         under.then_some("page")
     };
     let register_current = current("/my/register");
-    let my_current = if register_current.is_some() {
+    let my_concerns_current = current("/my/concerns");
+    let my_current = if register_current.is_some() || my_concerns_current.is_some() {
         None
     } else {
         current("/my")
     };
     let cells_current = current("/cells");
+    // The commune/ward the person sees as a whole, for its concerns inbox.
+    let ward = me
+        .grants
+        .iter()
+        .find(|g| g.role.reads_units() && g.unit_kind == crate::features::org::model::UnitKind::Commune)
+        .map(|g| g.unit_id);
+    let ward_current = ward.and_then(|w| current(&format!("/wards/{w}")));
     let role_label = move || match role {
         Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
         Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),
@@ -145,10 +153,14 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 <Show when=move || is_member>
                     <a href="/my" aria-current=my_current>{t!(i18n, nav.my_households)}</a>
                     <a href="/my/register" aria-current=register_current>{t!(i18n, nav.register)}</a>
+                    <a href="/my/concerns" aria-current=my_concerns_current>{t!(i18n, nav.my_concerns)}</a>
                 </Show>
                 <Show when=move || reads_units>
                     <a href="/cells" aria-current=cells_current>{t!(i18n, nav.cells)}</a>
                 </Show>
+                {ward.map(|w| view! {
+                    <a href=format!("/wards/{w}/inbox") aria-current=ward_current>{t!(i18n, nav.ward_concerns)}</a>
+                })}
             </nav>
         </header>
     }

@@ -22,6 +22,8 @@ pub enum CellTab {
     Members,
     Households,
     Visits,
+    Concerns,
+    Meetings,
 }
 
 /// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
@@ -44,6 +46,8 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
                             CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
+                            CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
+                            CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
                         };
                         view! {
                             <leptos_meta::Title text=title />
@@ -83,6 +87,12 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 </a>
                 <a href=format!("/cells/{id}/visits") class="tabs__tab" aria-current=current(CellTab::Visits)>
                     {t!(i18n, nav.visits)}
+                </a>
+                <a href=format!("/cells/{id}/concerns") class="tabs__tab" aria-current=current(CellTab::Concerns)>
+                    {t!(i18n, nav.concerns)}
+                </a>
+                <a href=format!("/cells/{id}/meetings") class="tabs__tab" aria-current=current(CellTab::Meetings)>
+                    {t!(i18n, nav.meetings)}
                 </a>
             </nav>
         </header>

@@ -124,6 +124,9 @@ fn HouseholdView(
             <section class="panel" aria-labelledby="open-concerns">
                 <h2 id="open-concerns">{t!(i18n, visits.open_concerns)}</h2>
                 <OpenConcerns concerns=open />
+                {(can_log || d.cell.can_write).then(|| view! {
+                    <crate::features::concerns::household_panel::RaiseForm household=h.id />
+                })}
             </section>
         </div>
         <section class="panel visit-timeline-panel" aria-labelledby="timeline">
@@ -332,7 +335,7 @@ fn OpenConcerns(concerns: Vec<ConcernThread>) -> impl IntoView {
                         {(c.urgency == Urgency::Urgent).then(|| view! {
                             <span class="badge badge--alert">{t!(i18n, visits.urgent)}</span>
                         })}
-                        <strong>{move || category_label(i18n, c.category)}</strong>
+                        <a href=format!("/concerns/{}", c.id)><strong>{move || category_label(i18n, c.category)}</strong></a>
                         <span class="badge badge--info">{move || state_label(i18n, c.state)}</span>
                     </p>
                     <p class="concern-thread__body">{c.body.clone()}</p>

@@ -404,10 +404,13 @@ pub async fn insert_raised_concern(
     tx: &mut Tx<'_>,
     c: &RaisedConcern<'_>,
 ) -> sqlx::Result<Option<i64>> {
+    // The concern's clock starts: the member's report to the cell is due in working days.
+    let due_on =
+        crate::features::concerns::repo::raised_due(tx, c.ward_id, c.urgency, c.raised_on).await?;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO concerns (ward_id, cell_id, household_id, visit_id, member_id, client_id, \
-           category, body, urgency, state, raised_on, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'raised', $10, $11, $11) \
+           category, body, urgency, state, raised_on, state_since, due_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'raised', $10, $10, $12, $11, $11) \
          ON CONFLICT (client_id) DO NOTHING RETURNING id",
     )
     .bind(c.ward_id)
@@ -421,17 +424,19 @@ pub async fn insert_raised_concern(
     .bind(c.urgency.code())
     .bind(c.raised_on)
     .bind(c.now)
+    .bind(due_on)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else { return Ok(None) };
     sqlx::query(
-        "INSERT INTO concern_events (ward_id, concern_id, step, from_state, to_state, actor_id, body, at) \
-         VALUES ($1, $2, 'raise', NULL, 'raised', $3, '', $4)",
+        "INSERT INTO concern_events (ward_id, concern_id, step, from_state, to_state, actor_id, body, at, on_day) \
+         VALUES ($1, $2, 'raise', NULL, 'raised', $3, '', $4, $5)",
     )
     .bind(c.ward_id)
     .bind(id)
     .bind(c.actor_user_id)
     .bind(c.now)
+    .bind(c.raised_on)
     .execute(&mut **tx)
     .await?;
     Ok(Some(id))
