@@ -10,13 +10,15 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// Why an input was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
     TooLong { max: u32 },
     OutOfRange { min: i64, max: i64 },
     BadFormat,
     UnknownChoice,
+    /// An uploaded file that cannot be used, and why.
+    File(crate::features::transfer::model::FileProblem),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -74,6 +76,12 @@ pub fn field_name_vi(field: &str) -> &str {
         "cell" => "Chi bộ",
         "member" => "Đảng viên",
         "household" => "Hộ gia đình",
+        "file" => "Tệp",
+        "sheet" => "Trang tính",
+        "kind" => "Loại dữ liệu",
+        "encoding" => "Bảng mã",
+        "mapping" => "Cột",
+        "job" => "Lần nhập",
         other => other,
     }
 }
@@ -86,6 +94,7 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
+        Problem::File(p) => p.to_string(),
     }
 }
 

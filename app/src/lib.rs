@@ -18,6 +18,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::features::auth::sign_in_page::SignInPage;
+use crate::features::transfer::data_page::DataPage;
 use crate::features::org::{
     cells_page::{CellPage, CellsPage},
     household_page::HouseholdPage,
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell") view=CellPage />
                         <Route path=path!("/cells/:cell/members") view=MembersPage />
                         <Route path=path!("/cells/:cell/households") view=HouseholdsPage />
+                        <Route path=path!("/cells/:cell/data") view=DataPage />
                         <Route path=path!("/members/:member") view=MemberPage />
                         <Route path=path!("/households/:household") view=HouseholdPage />
                     </ParentRoute>

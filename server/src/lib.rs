@@ -10,6 +10,7 @@ use std::time::Duration;
 use app::server::auth::Backend;
 use app::server::db::{self, Pool};
 use app::server::{AppState, demo};
+use app::features::transfer::{export, job as imports};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -20,13 +21,18 @@ use axum::routing::get;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
+
+/// The largest request body: an import file and its form fields.
+const MAX_BODY_BYTES: usize = (app::features::transfer::model::MAX_FILE_MB as usize + 2) * 1024 * 1024;
 
 /// How long a session lasts without use.
 const SESSION_IDLE_DAYS: i64 = 30;
@@ -87,7 +93,14 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn)
+                .post(server_fn)
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+        )
+        .route("/export/cells/{cell}/{file}", get(export::cell_export))
+        .route("/export/wards/{ward}/{file}", get(export::ward_export))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -121,11 +134,17 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         .merge(pages)
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
         .with_state(state)
 }
 
-async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
+    if let Some(refused) = export::refuse_bad_upload(req.uri().path(), req.headers()) {
+        return refused;
+    }
+    handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response()
 }
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.
@@ -192,6 +211,9 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
             Ok(None) => tracing::info!("database not empty: demo ward not seeded"),
             Err(e) => return cli::fail(format!("cannot seed the demo ward: {e}")),
         }
+    }
+    if let Err(e) = imports::sweep(&pool).await {
+        tracing::warn!(error = %e, "cannot clean up interrupted imports");
     }
     let demo_present =
         sqlx::query_scalar::<_, String>("SELECT value FROM app_settings WHERE key = 'demo'")

@@ -101,6 +101,28 @@ impl Caller {
         Ok(n > 0)
     }
 
+    /// A commune/ward the caller may read as a whole (the committee, or a viewer at or above
+    /// it): its name and its cells. Unknown wards answer like wards out of scope.
+    pub async fn read_ward(&self, pool: &Pool, ward_id: i64) -> AppResult<(String, Vec<i64>)> {
+        let ward: Option<(String, String)> = sqlx::query_as(
+            "SELECT path, name FROM org_units WHERE id = $1 AND kind = 'commune'",
+        )
+        .bind(ward_id)
+        .fetch_optional(pool)
+        .await?;
+        let (path, name) = ward.ok_or(AppError::Forbidden)?;
+        if !self.me.covers(&path, Role::reads_units) {
+            return Err(AppError::Forbidden);
+        }
+        let cells: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM org_units WHERE ward_id = $1 AND kind = 'cell' ORDER BY name, id",
+        )
+        .bind(ward_id)
+        .fetch_all(pool)
+        .await?;
+        Ok((name, cells))
+    }
+
     /// The cells the caller may read as a whole, in name order.
     pub async fn readable_cells(&self, pool: &Pool) -> AppResult<Vec<CellScope>> {
         let mut out = Vec::new();

@@ -20,6 +20,7 @@ pub enum CellTab {
     Overview,
     Members,
     Households,
+    Data,
 }
 
 /// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
@@ -40,6 +41,7 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                             CellTab::Overview => info.name.clone(),
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
+                            CellTab::Data => format!("{} · {}", t_string!(i18n, transfer.title), info.name),
                         };
                         view! {
                             <leptos_meta::Title text=title />
@@ -73,6 +75,9 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 </a>
                 <a href=format!("/cells/{id}/households") class="tabs__tab" aria-current=current(CellTab::Households)>
                     {t!(i18n, nav.households)}
+                </a>
+                <a href=format!("/cells/{id}/data") class="tabs__tab" aria-current=current(CellTab::Data)>
+                    {t!(i18n, nav.data)}
                 </a>
             </nav>
         </header>
