@@ -13,12 +13,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
-    OutOfRange { min: i64, max: i64 },
+    TooLong {
+        max: u32,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     BadFormat,
     UnknownChoice,
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
+    /// A day outside the days allowed (for example a visit dated in the future).
+    DateOutOfRange {
+        earliest: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -78,10 +88,26 @@ pub fn field_name_vi(field: &str) -> &str {
         "household" => "Hộ gia đình",
         "file" => "Tệp",
         "sheet" => "Trang tính",
-        "kind" => "Loại dữ liệu",
+        "data_kind" => "Loại dữ liệu",
         "encoding" => "Bảng mã",
         "mapping" => "Cột",
         "job" => "Lần nhập",
+        "reason" => "Lý do",
+        "date" => "Ngày",
+        "picks" => "Gợi ý đã chọn",
+        "client_id" => "Mã lần thăm",
+        "visited_on" => "Ngày thăm",
+        "kind" => "Hình thức",
+        "topics" => "Nội dung trao đổi",
+        "note" => "Ghi chú",
+        "mediation" => "Hòa giải",
+        "hot_spot" => "Điểm nóng",
+        "feedback" => "Ý kiến của hộ về đảng viên",
+        "feedback_rating" => "Mức độ hài lòng",
+        "concerns" => "Kiến nghị",
+        "concern_category" => "Lĩnh vực kiến nghị",
+        "concern_body" => "Nội dung kiến nghị",
+        "concern_urgency" => "Mức độ khẩn của kiến nghị",
         other => other,
     }
 }
@@ -95,6 +121,11 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
         Problem::File(p) => p.to_string(),
+        Problem::DateOutOfRange { earliest, latest } => format!(
+            "{name}: phải từ {} đến {}.",
+            earliest.format("%d/%m/%Y"),
+            latest.format("%d/%m/%Y")
+        ),
     }
 }
 
@@ -139,6 +170,17 @@ mod tests {
         assert_eq!(e.status(), 422);
         let e = AppError::invalid("query", Problem::TooLong { max: 100 });
         assert_eq!(e.to_string(), "Từ khóa tìm kiếm: dài quá 100 ký tự.");
+        let e = AppError::invalid(
+            "visited_on",
+            Problem::DateOutOfRange {
+                earliest: chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap(),
+                latest: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "Ngày thăm: phải từ 21/09/2026 đến 22/11/2026."
+        );
     }
 
     #[test]

@@ -13,23 +13,37 @@ pub mod ui;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Html, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Html, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::features::auth::sign_in_page::SignInPage;
 use crate::features::transfer::data_page::DataPage;
+use crate::features::board::{
+    board_page::BoardPage, register_page::RegisterPage, registration_page::RegistrationPage,
+};
 use crate::features::org::{
     cells_page::{CellPage, CellsPage},
-    household_page::HouseholdPage,
     households_page::HouseholdsPage,
     member_page::MemberPage,
     members_page::MembersPage,
-    my_page::MyPage,
+};
+use crate::features::visits::{
+    coverage_page::CoveragePage, household_page::HouseholdPage, my_page::MyPage,
+    offline_page::OfflinePage,
 };
 use crate::i18n::*;
 use crate::ui::layout::{HomeRedirect, SignedInLayout};
 use crate::ui::status_page::NotFoundPage;
+
+/// Marks the page as live once its islands are hydrated, for people's scripts and for the
+/// browser tests (`html[data-hydrated]`).
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,6 +55,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#b3261e" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
@@ -57,20 +73,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = crate::ui::i18n::provide_i18n();
+    // The language is fixed for a response (switching reloads the page). A plain value, not
+    // a signal: the page's head is written after the body, when its signals may be gone.
+    let lang = i18n.get_locale_untracked().as_str();
+    let description = td_string!(i18n.get_locale_untracked(), tagline);
     view! {
-            <Html attr:lang=move || i18n.get_locale().as_str() />
+            <Html attr:lang=lang />
+            <Meta name="description" content=description />
             <AppTitle />
             <Router>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=OfflinePage />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=HomeRedirect />
                         <Route path=path!("/my") view=MyPage />
                         <Route path=path!("/cells") view=CellsPage />
                         <Route path=path!("/cells/:cell") view=CellPage />
+                        <Route path=path!("/cells/:cell/board") view=BoardPage />
+                        <Route path=path!("/cells/:cell/register") view=RegisterPage />
+                        <Route path=path!("/my/register") view=RegistrationPage />
                         <Route path=path!("/cells/:cell/members") view=MembersPage />
                         <Route path=path!("/cells/:cell/households") view=HouseholdsPage />
                         <Route path=path!("/cells/:cell/data") view=DataPage />
+                        <Route path=path!("/cells/:cell/visits") view=CoveragePage />
                         <Route path=path!("/members/:member") view=MemberPage />
                         <Route path=path!("/households/:household") view=HouseholdPage />
                     </ParentRoute>
@@ -81,9 +107,9 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn AppTitle() -> impl IntoView {
-    let i18n = use_i18n();
+    let l = use_i18n().get_locale_untracked();
     view! { <Title formatter=move |page: String| {
-        let app = td_string!(i18n.get_locale(), app_name);
+        let app = td_string!(l, app_name);
         if page.is_empty() { app.to_string() } else { format!("{page} · {app}") }
     } /> }
 }

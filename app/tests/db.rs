@@ -273,6 +273,9 @@ async fn a_large_synthetic_ward_goes_into_a_database_that_has_one() {
     };
     let counts = demo::generate(&pool, &spec).await.unwrap();
     assert_eq!(counts.cells, 2);
+    // Synthetic cells have exactly the sizes asked for.
+    assert_eq!(counts.households, 300);
+    assert_eq!(counts.members, 30);
     assert_eq!(
         scalar(&pool, "SELECT COUNT(*) FROM org_units WHERE kind = 'cell'").await,
         5

@@ -16,7 +16,8 @@ test("a member lands on their households", async ({ page }) => {
   await signIn(page, "member1");
   await expect(page).toHaveURL(/\/my$/);
   await expect(page.getByRole("heading", { level: 1, name: "Hộ tôi phụ trách" })).toBeVisible();
-  await expect(page.locator(".my-card").first()).toBeVisible();
+  // Their households, each a link to its page.
+  await expect(page.getByRole("main").getByRole("listitem").getByRole("link").first()).toBeVisible();
 });
 
 test("a wrong password is refused in Vietnamese and nothing else happens", async ({ page }) => {

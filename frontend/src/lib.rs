@@ -4,8 +4,7 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
-    // Mark the page as live, for people's scripts and for the browser tests.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    // Referencing the app links its islands into the bundle (exports of a dependency are
+    // kept only when the dependency is linked at all).
+    app::mark_hydrated();
 }

@@ -14,7 +14,7 @@ use app::features::transfer::{export, job as imports};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -101,6 +101,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         )
         .route("/export/cells/{cell}/{file}", get(export::cell_export))
         .route("/export/wards/{ward}/{file}", get(export::ward_export))
+        .route("/api/board/events/{cell}", get(board_events))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -109,6 +110,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(axum::middleware::map_response(refused_arguments_are_422))
         .layer(auth);
 
     let pkg_cache = if options.hash_files {
@@ -145,6 +147,59 @@ async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Respons
     handle_server_fns_with_context(move || provide_context(state.clone()), req)
         .await
         .into_response()
+}
+
+/// `GET /api/board/events/{cell}`: the cell's live changes as server-sent events, for those
+/// who may read the cell. Ends when the server shuts down.
+async fn board_events(
+    State(state): State<AppState>,
+    Path(cell): Path<i64>,
+    auth: axum_login::AuthSession<Backend>,
+) -> Response {
+    use app::server::scope::Caller;
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures_util::StreamExt;
+    use tokio_stream::wrappers::BroadcastStream;
+
+    let Some(user) = auth.user else {
+        return (StatusCode::UNAUTHORIZED, "Bạn cần đăng nhập để tiếp tục.").into_response();
+    };
+    let caller = Caller { me: user.me };
+    if let Err(e) = caller.read_cell(&state.pool, cell).await {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+        return (status, e.to_string()).into_response();
+    }
+    let events = BroadcastStream::new(state.live.subscribe(cell)).map(|message| {
+        Ok::<_, std::convert::Infallible>(match message {
+            Ok(json) => Event::default().data(json.as_ref()),
+            // Fell behind: the board reloads rather than miss a change.
+            Err(_) => Event::default().event("reload").data(""),
+        })
+    });
+    let closing = state.live.closing();
+    Sse::new(events.take_until(closing))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+/// Arguments that do not parse (`cell=abc`) are refused before the server function runs, so
+/// its `answer` never gives the refusal its status and it would leave as a 500. It is the
+/// caller's mistake: 422, like every other refused input. (Only 500s are looked at.)
+async fn refused_arguments_are_422(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if matches!(
+        serde_json::from_slice::<app::error::AppError>(&bytes),
+        Ok(app::error::AppError::Invalid { .. })
+    ) {
+        parts.status = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.
@@ -234,7 +289,9 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
     let state = AppState {
         pool: pool.clone(),
         leptos_options: options,
+        live: Default::default(),
     };
+    let live = state.live.clone();
     let app = router(state, store);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
@@ -249,7 +306,11 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Live feeds would keep their connections open: end them.
+        live.close();
+    })
     .await;
     deletion.abort();
     pool.close().await;

@@ -2,5 +2,7 @@
 //! `api.rs` (server functions: the only door), `repo.rs` (SQL, server only) and views.
 
 pub mod auth;
+pub mod board;
 pub mod org;
 pub mod transfer;
+pub mod visits;

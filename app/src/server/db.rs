@@ -16,6 +16,14 @@ pub type Tx<'a> = sqlx::Transaction<'a, Db>;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of the second one
+/// failing with "database is locked" when it first writes after reading; the one that waits
+/// then reads what the first one wrote (and a stale version is refused as a conflict).
+pub async fn begin_write(pool: &Pool) -> sqlx::Result<Tx<'static>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// The database URL used when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ganbo.sqlite";
 

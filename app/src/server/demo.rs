@@ -562,8 +562,12 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         }
 
         // Members.
-        let n_members =
-            spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize);
+        // The demo ward's cells differ in size; synthetic cells have exactly what was asked.
+        let n_members = if spec.accounts {
+            spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize)
+        } else {
+            spec.members_per_cell as usize
+        };
         let first_member = members.len();
         for i in 0..n_members {
             let female = rng.u32(..100) < 45;
@@ -592,7 +596,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 _ => 1955 + rng.i32(0..42),
             };
             let capacity = match (status, kind) {
-                (MemberStatus::Active, MemberKind::Resident) => 9 + rng.i64(0..6),
+                (MemberStatus::Active, MemberKind::Resident) => 11 + rng.i64(0..6),
                 (MemberStatus::Active, MemberKind::Dv213) => 2 + rng.i64(0..3),
                 (MemberStatus::OutsideCommune, _) => 1 + rng.i64(0..2),
                 (MemberStatus::WorkingAway, _) => 2,
@@ -639,7 +643,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         }
 
         // Households, by alley.
-        let n_households = (spec.households_per_cell as i64 + rng.i64(-60..=60)).max(1) as usize;
+        let n_households = if spec.accounts {
+            (spec.households_per_cell as i64 + rng.i64(-60..=60)).max(1) as usize
+        } else {
+            spec.households_per_cell.max(1) as usize
+        };
         let first_household = households.len();
         for i in 0..n_households {
             let alley_index = rng.usize(..alleys.len());
@@ -724,7 +732,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .copied()
                 .filter(|&m| members[m].alley == alley)
                 .collect();
-            let m = if !near.is_empty() && rng.u32(..100) < 75 {
+            let m = if !near.is_empty() && rng.u32(..100) < 95 {
                 *pick(&mut rng, &near)
             } else {
                 *pick(&mut rng, &candidates)
@@ -862,8 +870,34 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         }
     }
 
+    // member1 (the second active member of cell 1) shows what the visit pages are for: two
+    // households nobody has visited yet and two not visited for over a month.
+    if spec.accounts
+        && let Some(member1) = cell_ids.first().and_then(|cell| {
+            members
+                .iter()
+                .filter(|m| m.cell_id == *cell && m.status == MemberStatus::Active)
+                .nth(1)
+                .map(|m| m.id)
+        })
+    {
+        let mut theirs: Vec<i64> = assignments
+            .iter()
+            .filter(|a| a.member_id == member1 && a.ended.is_none())
+            .map(|a| a.household_id)
+            .collect();
+        theirs.sort();
+        let never: Vec<i64> = theirs.iter().take(2).copied().collect();
+        let overdue: Vec<i64> = theirs.iter().skip(2).take(2).copied().collect();
+        let recent = today - Duration::days(40);
+        visits.retain(|v| {
+            let recent_visit_to_overdue = overdue.contains(&v.household_id) && v.on > recent;
+            !never.contains(&v.household_id) && !recent_visit_to_overdue
+        });
+    }
+
     // Write everything in one transaction.
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let created = now;
     for chunk in units.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
@@ -1076,6 +1110,14 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         });
         qb.build().execute(&mut *tx).await?;
     }
+
+    crate::features::visits::repo::seed_demo_campaigns(
+        &mut tx,
+        ward,
+        cell_ids.first().copied(),
+        today,
+    )
+    .await?;
 
     let mut users = 0;
     if spec.accounts {

@@ -8,6 +8,7 @@ use super::db::Pool;
 pub struct AppState {
     pub pool: Pool,
     pub leptos_options: LeptosOptions,
+    pub live: super::live::LiveHub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

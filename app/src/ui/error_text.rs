@@ -7,7 +7,7 @@ use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
 /// The translated name of a field named in an error.
-fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
+pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
     let l = i18n.get_locale();
     match field {
         "username" => td_string!(l, fields.username).to_string(),
@@ -17,10 +17,28 @@ fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "request" => td_string!(l, fields.request).to_string(),
         "file" => td_string!(l, fields.file).to_string(),
         "sheet" => td_string!(l, fields.sheet).to_string(),
-        "kind" => td_string!(l, fields.kind).to_string(),
+        "data_kind" => td_string!(l, fields.data_kind).to_string(),
         "encoding" => td_string!(l, fields.encoding).to_string(),
         "mapping" => td_string!(l, fields.mapping).to_string(),
         "cell" => td_string!(l, fields.cell).to_string(),
+        "reason" => td_string!(l, fields.reason).to_string(),
+        "member" => td_string!(l, fields.member).to_string(),
+        "household" => td_string!(l, fields.household).to_string(),
+        "date" => td_string!(l, fields.date).to_string(),
+        "picks" => td_string!(l, fields.picks).to_string(),
+        "client_id" => td_string!(l, fields.client_id).to_string(),
+        "visited_on" => td_string!(l, fields.visited_on).to_string(),
+        "kind" => td_string!(l, fields.kind).to_string(),
+        "topics" => td_string!(l, fields.topics).to_string(),
+        "note" => td_string!(l, fields.note).to_string(),
+        "mediation" => td_string!(l, fields.mediation).to_string(),
+        "hot_spot" => td_string!(l, fields.hot_spot).to_string(),
+        "feedback" => td_string!(l, fields.feedback).to_string(),
+        "feedback_rating" => td_string!(l, fields.feedback_rating).to_string(),
+        "concerns" => td_string!(l, fields.concerns).to_string(),
+        "concern_category" => td_string!(l, fields.concern_category).to_string(),
+        "concern_body" => td_string!(l, fields.concern_body).to_string(),
+        "concern_urgency" => td_string!(l, fields.concern_urgency).to_string(),
         other => other.to_string(),
     }
 }
@@ -54,6 +72,14 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 Problem::BadFormat => td_string!(l, errors.bad_format, field).to_string(),
                 Problem::UnknownChoice => td_string!(l, errors.unknown_choice, field).to_string(),
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
+                Problem::DateOutOfRange { earliest, latest } => td_string!(
+                    l,
+                    errors.date_out_of_range,
+                    field,
+                    earliest = crate::ui::format::date(*earliest),
+                    latest = crate::ui::format::date(*latest)
+                )
+                .to_string(),
             }
         }
     }

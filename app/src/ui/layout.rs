@@ -8,6 +8,7 @@ use leptos_router::location::Url;
 use crate::error::AppError;
 use crate::features::auth::api::{SignOut, current_user};
 use crate::features::auth::model::{Me, Role};
+use crate::features::visits::widgets::OfflineScript;
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
 use crate::ui::i18n::SetLanguage;
@@ -23,11 +24,17 @@ pub fn SignedInLayout() -> impl IntoView {
                 match me.await {
                     Ok(Some(me)) => {
                         provide_context(me.clone());
+                        // Members keep visits on the phone while offline: the script that
+                        // sends them runs on every page they open.
+                        let offline = (me.has(Role::Member) && me.member_id.is_some()).then(|| {
+                            view! { <OfflineScript user_id=me.user_id /> }
+                        });
                         view! {
                             <SiteHeader me />
                             <main id="main" class="page">
                                 <Outlet />
                             </main>
+                            {offline}
                         }
                             .into_any()
                     }

@@ -19,11 +19,21 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
+/// The whole router on a fresh demo ward.
 pub async fn app() -> TestApp {
+    let app = empty_app().await;
+    demo::seed_if_empty(&app.pool, today())
+        .await
+        .unwrap()
+        .unwrap();
+    app
+}
+
+/// The whole router on a fresh, migrated, empty database.
+pub async fn empty_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.sqlite", dir.path().display());
     let pool = db::open_and_migrate(&url).await.unwrap();
-    demo::seed_if_empty(&pool, today()).await.unwrap().unwrap();
     let store = ganbo_server::session_store(&pool).await.unwrap();
     let options = LeptosOptions::builder()
         .output_name("ganbo")
@@ -33,6 +43,7 @@ pub async fn app() -> TestApp {
         AppState {
             pool: pool.clone(),
             leptos_options: options,
+            live: Default::default(),
         },
         store,
     );
@@ -91,6 +102,23 @@ impl TestApp {
             .router
             .clone()
             .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        read(res).await
+    }
+
+    /// Calls a server function that takes JSON.
+    pub async fn call_json(&self, endpoint: &str, body: Value, cookie: Option<&str>) -> Answer {
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body.to_string())).unwrap())
             .await
             .unwrap();
         read(res).await

@@ -4,9 +4,7 @@ pub mod model;
 pub mod repo;
 
 pub mod cells_page;
-pub mod household_page;
 pub mod households_page;
 pub mod member_page;
 pub mod members_page;
-pub mod my_page;
 pub mod widgets;

@@ -23,6 +23,7 @@ macro_rules! code_enum {
         }
     };
 }
+pub(crate) use code_enum;
 
 code_enum!(
     /// The level of an org unit. Depth is data: a commune may sit under a province directly.

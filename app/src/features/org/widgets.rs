@@ -18,8 +18,10 @@ pub fn id_param(name: &'static str) -> Memo<i64> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum CellTab {
     Overview,
+    Board,
     Members,
     Households,
+    Visits,
     Data,
 }
 
@@ -39,9 +41,11 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                     Ok(info) => {
                         let title = match tab {
                             CellTab::Overview => info.name.clone(),
+                            CellTab::Board => format!("{} · {}", t_string!(i18n, board.title), info.name),
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
                             CellTab::Data => format!("{} · {}", t_string!(i18n, transfer.title), info.name),
+                            CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
                         };
                         view! {
                             <leptos_meta::Title text=title />
@@ -70,11 +74,17 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 <a href=format!("/cells/{id}") class="tabs__tab" aria-current=current(CellTab::Overview)>
                     {t!(i18n, nav.overview)}
                 </a>
+                <a href=format!("/cells/{id}/board") class="tabs__tab" aria-current=current(CellTab::Board)>
+                    {t!(i18n, nav.board)}
+                </a>
                 <a href=format!("/cells/{id}/members") class="tabs__tab" aria-current=current(CellTab::Members)>
                     {t!(i18n, nav.members)}
                 </a>
                 <a href=format!("/cells/{id}/households") class="tabs__tab" aria-current=current(CellTab::Households)>
                     {t!(i18n, nav.households)}
+                </a>
+                <a href=format!("/cells/{id}/visits") class="tabs__tab" aria-current=current(CellTab::Visits)>
+                    {t!(i18n, nav.visits)}
                 </a>
                 <a href=format!("/cells/{id}/data") class="tabs__tab" aria-current=current(CellTab::Data)>
                     {t!(i18n, nav.data)}

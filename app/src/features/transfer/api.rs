@@ -257,7 +257,7 @@ fn parse_kind(kind: &str) -> Result<Option<ImportKind>, AppError> {
     }
     ImportKind::parse(kind)
         .map(Some)
-        .ok_or_else(|| AppError::invalid("kind", crate::error::Problem::UnknownChoice))
+        .ok_or_else(|| AppError::invalid("data_kind", crate::error::Problem::UnknownChoice))
 }
 
 #[cfg(feature = "ssr")]
@@ -325,7 +325,7 @@ pub async fn check_import(
         let caller = Caller::require().await?;
         let pool = pool()?;
         let (row, scope) = writable_job(&caller, &pool, job).await?;
-        let kind = parse_kind(&kind)?.ok_or(AppError::invalid("kind", Problem::Required))?;
+        let kind = parse_kind(&kind)?.ok_or(AppError::invalid("data_kind", Problem::Required))?;
         let encoding = parse_encoding(&encoding)?.unwrap_or_default();
         let fields: Vec<Option<Field>> = mapping
             .split(',')

@@ -10,6 +10,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 
 use super::model::*;
 use super::read::{Cell, Headers, Sheet, number_text};
+use crate::features::org::model::Address as OrgAddress;
 use crate::features::org::model::{
     Address, Gender, HouseholdTag, MemberKind as Kind, MemberStatus, fold,
 };
@@ -859,7 +860,7 @@ fn member_row(
         phone: phone.or(old.map(|m| m.phone.clone())).unwrap_or_default(),
         home: pick_address(
             address,
-            old.map(|m| Address {
+            old.map(|m| OrgAddress {
                 area: m.home_area.clone(),
                 alley: m.home_alley.clone(),
                 lane: m.home_lane.clone(),
@@ -1035,7 +1036,7 @@ fn household_row(
         head_name: head,
         address: pick_address(
             address,
-            old.map(|h| Address {
+            old.map(|h| OrgAddress {
                 area: h.area.clone(),
                 alley: h.alley.clone(),
                 lane: h.lane.clone(),

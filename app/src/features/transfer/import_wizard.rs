@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::api::{cancel_import, check_import, commit_import, import_status, inspect_import, upload_import};
+use super::api::{cancel_import, check_import, commit_import, import_status, inspect_import};
+#[cfg(feature = "hydrate")]
+use super::api::upload_import;
 use super::model::*;
 use super::texts;
 use crate::error::AppError;
@@ -240,7 +242,7 @@ fn MapStep(
                 <div class="import__choices">
                     <Show when=move || many_sheets>
                         <label class="field">
-                            <span class="field__label">{t!(i18n, transfer.sheet)}</span>
+                            <span class="field__label">{t!(i18n, transfer.sheet_label)}</span>
                             <select on:change=move |ev| reinspect(Some(event_target_value(&ev)), None, None) disabled=move || busy.get()>
                                 {sheets
                                     .iter()
@@ -431,7 +433,7 @@ fn WorkStep(
                         <table class="table table--compact import__errors">
                             <thead>
                                 <tr>
-                                    <th scope="col">{t!(i18n, transfer.row)}</th>
+                                    <th scope="col">{t!(i18n, transfer.row_label)}</th>
                                     <th scope="col">{t!(i18n, transfer.column)}</th>
                                     <th scope="col">{t!(i18n, transfer.problem)}</th>
                                 </tr>
@@ -470,8 +472,8 @@ fn WorkStep(
                             <table class="table table--compact import__preview">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{t!(i18n, transfer.row)}</th>
-                                        <th scope="col">{t!(i18n, transfer.action)}</th>
+                                        <th scope="col">{t!(i18n, transfer.row_label)}</th>
+                                        <th scope="col">{t!(i18n, transfer.action_label)}</th>
                                         {fields.iter().map(|f| view! { <th scope="col">{texts::field(l, *f)}</th> }).collect_view()}
                                     </tr>
                                 </thead>

@@ -541,7 +541,7 @@ fn read_other(bytes: &[u8], name: &str, max: usize) -> Result<Sheet, FileProblem
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
     let merged = match &mut wb {
         calamine::Sheets::Xls(x) => x
-            .worksheet_merge_cells(name)
+            .merge_cells_by_sheet_name(name)
             .unwrap_or_default()
             .into_iter()
             .map(dims)

@@ -1,0 +1,28 @@
+//! `/cells/:cell/board`: the cell's assignment board.
+
+use leptos::prelude::*;
+
+use super::api::get_board;
+use super::board_island::Board;
+use crate::features::org::widgets::{CellFrame, CellTab, id_param};
+use crate::i18n::*;
+use crate::ui::status_page::ErrorPanel;
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let cell = id_param("cell");
+    let data = Resource::new(move || cell.get(), get_board);
+    view! {
+        <CellFrame tab=CellTab::Board>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, board.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <Board data /> }.into_any(),
+                        Err(err) => view! { <ErrorPanel err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </CellFrame>
+    }
+}

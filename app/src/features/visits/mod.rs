@@ -1,0 +1,13 @@
+//! Home visits on a phone: a member's households by need, logging a visit (online or
+//! offline, never stored twice), a household's timeline, and a cell's coverage.
+
+pub mod api;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+pub mod coverage_page;
+pub mod household_page;
+pub mod my_page;
+pub mod offline_page;
+pub mod widgets;

@@ -1,0 +1,22 @@
+import { chromium } from "@playwright/test";
+const [base, out, user, path, width] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const context = await browser.newContext({ viewport: { width: Number(width ?? 390), height: 844 }, isMobile: true, hasTouch: true });
+const page = await context.newPage();
+page.on("console", (m) => console.log("console", m.type(), m.text()));
+await page.goto(`${base}/login`);
+await page.getByLabel("Tên đăng nhập").fill(user);
+await page.getByLabel("Mật khẩu").fill("ganbo-demo");
+await page.getByRole("button", { name: "Đăng nhập" }).click();
+await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+await page.goto(`${base}${path}`);
+await page.waitForSelector("html[data-visits-ready]");
+const s = page.locator("summary");
+if (await s.count()) { await s.first().click(); await page.getByRole("button", { name: "Thêm kiến nghị" }).click(); }
+await page.waitForTimeout(300);
+console.log("overflow", await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth));
+const H = await page.evaluate(() => document.documentElement.scrollHeight);
+const W = Number(width ?? 390);
+for (let y = 0, i = 0; y < H; y += 800, i++) await page.screenshot({ path: out.replace(".png", `-${i}.png`), fullPage: true, clip: { x: 0, y, width: W, height: Math.min(800, H - y) } });
+console.log("height", H);
+await browser.close();
