@@ -9,22 +9,13 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use std::path::Path;
-
     use super::super::job;
-    use super::super::model::*;
-    use super::super::read;
     use super::super::repo::{self, JobRow};
-    use crate::error::{AppError, Problem};
+    use crate::error::AppError;
     use crate::server::db::Pool;
     use crate::server::scope::{Caller, CellScope};
 
-    pub fn file_error(p: FileProblem) -> AppError {
-        match p {
-            FileProblem::Internal => AppError::Internal,
-            p => AppError::invalid("file", Problem::File(p)),
-        }
-    }
+    pub use super::super::job::{file_error, inspect};
 
     pub fn today() -> chrono::NaiveDate {
         crate::ui::format::vn_date(chrono::Utc::now())
@@ -38,85 +29,6 @@ mod server {
             return Err(AppError::Forbidden);
         }
         Ok((job, cell))
-    }
-
-    /// The first rows of a sheet, its headers and the columns' guessed (or remembered) fields.
-    pub async fn inspect(
-        pool: &Pool,
-        cell: &CellScope,
-        path: &str,
-        file_name: &str,
-        sheet: Option<String>,
-        encoding: Option<String>,
-        kind: Option<ImportKind>,
-    ) -> Result<Inspection, AppError> {
-        let (path, name) = (path.to_string(), file_name.to_string());
-        let looked = tokio::task::spawn_blocking(move || {
-            let (opened, sheet, rows) = job::read_upload(
-                Path::new(&path),
-                &name,
-                sheet.as_deref(),
-                encoding.as_deref(),
-                Some(40),
-                &|_| {},
-            )?;
-            let headers = read::find_headers(&rows)?;
-            Ok::<_, FileProblem>((opened, sheet, rows, headers))
-        })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "inspecting a file panicked");
-            AppError::Internal
-        })?;
-        let (opened, sheet, rows, headers) = looked.map_err(file_error)?;
-        let kind = kind.unwrap_or_else(|| read::guess_kind(&sheet, &headers.names));
-        let mut mapping = read::guess_mapping(kind, &headers.names);
-        let remembered = repo::remembered_mapping(pool, cell, kind).await?;
-        let mut used_memory = false;
-        for (i, h) in headers.names.iter().enumerate() {
-            if let Some(f) = remembered.get(&read::header_key(h)) {
-                mapping[i] = f.filter(|f| kind.fields().contains(f));
-                used_memory = true;
-            }
-        }
-        // A field goes to one column only: the first keeps it.
-        let mut taken = Vec::new();
-        for m in mapping.iter_mut() {
-            if let Some(f) = *m {
-                if taken.contains(&f) {
-                    *m = None;
-                } else {
-                    taken.push(f);
-                }
-            }
-        }
-        let width = headers.names.len();
-        let sample = rows
-            .rows
-            .iter()
-            .skip(headers.data_start)
-            .take(SAMPLE_ROWS)
-            .map(|(_, cells)| {
-                (0..width)
-                    .map(|c| cells.get(c).map(|c| c.text()).unwrap_or_default())
-                    .map(|t| t.chars().take(80).collect())
-                    .collect()
-            })
-            .collect();
-        Ok(Inspection {
-            job: 0,
-            file_name: file_name.to_string(),
-            format: opened.format.code().to_string(),
-            encoding: opened.encoding.clone(),
-            sheets: opened.sheets.clone(),
-            sheet,
-            kind,
-            header_row: headers.row,
-            headers: headers.names,
-            mapping,
-            remembered: used_memory,
-            sample,
-        })
     }
 
     /// Deletes a stored upload unless kept.

@@ -247,13 +247,14 @@ fn tag_of(k: &str) -> Option<HouseholdTag> {
         return Some(t);
     }
     let has = |w: &str| k.contains(w);
+    let word = |w: &str| k.split_whitespace().any(|x| x == w);
     if has("can ngheo") {
         Some(HouseholdTag::NearPoor)
     } else if has("ngheo") {
         Some(HouseholdTag::Poor)
     } else if has("chinh sach") || has("thuong binh") || has("liet si") || has("co cong") {
         Some(HouseholdTag::PolicyFamily)
-    } else if has("neo don") || has("mot minh") || has("gia") || has("cao tuoi") {
+    } else if has("neo don") || has("mot minh") || word("gia") || has("cao tuoi") {
         Some(HouseholdTag::ElderlyAlone)
     } else if has("khuyet tat") {
         Some(HouseholdTag::Disability)
@@ -370,11 +371,23 @@ pub fn address_key(part: &str) -> String {
     words[i..].join(" ")
 }
 
+/// A person's name reduced for matching: case and spacing do not count, tone marks do
+/// ("Nguyễn Văn An" and "Nguyễn Văn Ân" are two people).
+pub fn name_key(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .nfc()
+        .collect()
+}
+
 /// Households are the same when the same head lives at the same address.
 pub fn household_key(head: &str, a: &Address) -> String {
     format!(
         "{}|{}|{}|{}",
-        fold(head),
+        name_key(head),
         address_key(&a.house_no),
         address_key(&a.lane),
         address_key(&a.alley)
@@ -439,6 +452,8 @@ pub struct MemberWrite {
     pub home: Address,
     pub status: MemberStatus,
     pub status_changed: bool,
+    /// An existing member whose home the file changes.
+    pub home_changed: bool,
     pub kind: Kind,
     pub workplace: String,
     pub capacity: i64,
@@ -565,27 +580,44 @@ pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()) - Duration::hours(7)
 }
 
-fn member_index(existing: &Existing) -> HashMap<String, Vec<usize>> {
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, m) in existing.members.iter().enumerate() {
-        by_name.entry(fold(&m.full_name)).or_default().push(i);
-    }
-    by_name
+/// The cell's members by their name as written, and by their name without tone marks
+/// (for files typed without them).
+#[derive(Default)]
+struct MemberIndex {
+    exact: HashMap<String, Vec<usize>>,
+    folded: HashMap<String, Vec<usize>>,
 }
 
-/// The member a row names: by name, then by birth year when several share the name.
+fn member_index(existing: &Existing) -> MemberIndex {
+    let mut ix = MemberIndex::default();
+    for (i, m) in existing.members.iter().enumerate() {
+        ix.exact.entry(name_key(&m.full_name)).or_default().push(i);
+        ix.folded.entry(fold(&m.full_name)).or_default().push(i);
+    }
+    ix
+}
+
+/// The member a row names: by name, then by birth year when several share the name. A
+/// name without its tone marks finds the member when it can mean only one.
 fn find_member<'e>(
     existing: &'e Existing,
-    by_name: &HashMap<String, Vec<usize>>,
+    by_name: &MemberIndex,
     name: &str,
     year: Option<i32>,
 ) -> Result<&'e ExistingMember, RowProblem> {
-    let found = by_name.get(&fold(name)).map(Vec::as_slice).unwrap_or(&[]);
-    let candidates: Vec<&ExistingMember> = found
-        .iter()
-        .map(|&i| &existing.members[i])
-        .filter(|m| year.is_none() || m.birth_year == year)
-        .collect();
+    let pick = |found: Option<&Vec<usize>>| -> Vec<&'e ExistingMember> {
+        found
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &existing.members[i])
+            .filter(|m| year.is_none() || m.birth_year == year)
+            .collect()
+    };
+    let mut candidates = pick(by_name.exact.get(&name_key(name)));
+    if candidates.is_empty() {
+        candidates = pick(by_name.folded.get(&fold(name)));
+    }
     match candidates.as_slice() {
         [] => Err(RowProblem::MemberNotFound {
             name: name.to_string(),
@@ -615,8 +647,8 @@ pub fn plan(sheet: &Sheet, cx: &Context<'_>, progress: &Progress) -> Result<Plan
     let mut member_keys: HashMap<(String, Option<i32>), usize> = HashMap::new();
     let mut member_names: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, m) in cx.existing.members.iter().enumerate() {
-        member_keys.insert((fold(&m.full_name), m.birth_year), i);
-        member_names.entry(fold(&m.full_name)).or_default().push(i);
+        member_keys.insert((name_key(&m.full_name), m.birth_year), i);
+        member_names.entry(name_key(&m.full_name)).or_default().push(i);
     }
     let mut household_keys: HashMap<String, usize> = HashMap::new();
     for (i, h) in cx.existing.households.iter().enumerate() {
@@ -725,18 +757,23 @@ fn row_address(plan: &mut Plan, row: &RowCells<'_>, row_no: u32) -> Option<Addre
     any.then_some(a)
 }
 
+/// The address to store: the file's parts, except that an empty part keeps what is stored
+/// and a part that means the same ("5" for "Ngõ 5") keeps its stored wording.
 fn pick_address(new: Option<Address>, old: Address) -> Address {
+    let part = |n: String, o: String| {
+        if n.is_empty() || address_key(&n) == address_key(&o) {
+            o
+        } else {
+            n
+        }
+    };
     match new {
         None => old,
         Some(n) => Address {
-            area: if n.area.is_empty() { old.area } else { n.area },
-            alley: if n.alley.is_empty() { old.alley } else { n.alley },
-            lane: if n.lane.is_empty() { old.lane } else { n.lane },
-            house_no: if n.house_no.is_empty() {
-                old.house_no
-            } else {
-                n.house_no
-            },
+            area: part(n.area, old.area),
+            alley: part(n.alley, old.alley),
+            lane: part(n.lane, old.lane),
+            house_no: part(n.house_no, old.house_no),
         },
     }
 }
@@ -823,7 +860,7 @@ fn member_row(
     let capacity = take!(plan, row, row_no, Capacity, int_in(row.get(Capacity), 0, 50));
     let notes = take!(plan, row, row_no, Notes, text(row.get(Notes), MAX_NOTES));
     let Some(name) = name else { return };
-    let key = format!("{}|{}", fold(&name), birth_year.map_or(String::new(), |y| y.to_string()));
+    let key = format!("{}|{}", name_key(&name), birth_year.map_or(String::new(), |y| y.to_string()));
     if let Some(first) = seen.get(&key) {
         plan.error(row_no, row.column(FullName), RowProblem::DuplicateOf { row: *first });
         return;
@@ -834,7 +871,7 @@ fn member_row(
     }
     // The member this row updates: same name and birth year; or the only member of that
     // name when one side has no birth year.
-    let folded = fold(&name);
+    let folded = name_key(&name);
     let found = keys.get(&(folded.clone(), birth_year)).copied().or_else(|| {
         let same: Vec<usize> = names
             .get(&folded)
@@ -870,6 +907,7 @@ fn member_row(
         ),
         status: status.or(old_status).unwrap_or(MemberStatus::Active),
         status_changed: false,
+        home_changed: false,
         kind: kind
             .or(old.and_then(|m| Kind::parse(&m.kind)))
             .unwrap_or(Kind::Resident),
@@ -879,6 +917,10 @@ fn member_row(
     };
     let w = MemberWrite {
         status_changed: old_status != Some(w.status),
+        home_changed: old.is_some_and(|m| {
+            (&m.home_area, &m.home_alley, &m.home_lane, &m.home_house_no)
+                != (&w.home.area, &w.home.alley, &w.home.lane, &w.home.house_no)
+        }),
         ..w
     };
     let action = match old {
@@ -926,13 +968,13 @@ fn same_member(m: &ExistingMember, w: &MemberWrite) -> bool {
         && m.notes == w.notes
 }
 
-/// The member named on a row (for households and assignments), checked against rule R3.
+/// The member named on a row (for households and assignments).
 fn row_member<'e>(
     plan: &mut Plan,
     cx: &'e Context<'_>,
     row: &RowCells<'_>,
     row_no: u32,
-    by_name: &HashMap<String, Vec<usize>>,
+    by_name: &MemberIndex,
 ) -> Option<&'e ExistingMember> {
     let t = take!(plan, row, row_no, Field::Member, text(row.get(Field::Member), MAX_NAME))?;
     let year_col = take!(
@@ -948,18 +990,7 @@ fn row_member<'e>(
             plan.error(row_no, row.column(Field::Member), p);
             None
         }
-        Ok(m) => {
-            let assignable = MemberStatus::parse(&m.status).is_some_and(MemberStatus::assignable);
-            if !assignable {
-                plan.error(
-                    row_no,
-                    row.column(Field::Member),
-                    RowProblem::MemberNotAssignable { name },
-                );
-                return None;
-            }
-            Some(m)
-        }
+        Ok(m) => Some(m),
     }
 }
 
@@ -998,7 +1029,7 @@ fn household_row(
     row: &RowCells<'_>,
     row_no: u32,
     keys: &HashMap<String, usize>,
-    by_name: &HashMap<String, Vec<usize>>,
+    by_name: &MemberIndex,
     seen: &mut HashMap<String, u32>,
 ) {
     use Field::*;
@@ -1063,6 +1094,9 @@ fn household_row(
     let assignment = member.and_then(|m| {
         plan_assignment(cx, href, m, since, format!("Nhập từ tệp {}", cx.file_name))
     });
+    if !may_take(plan, row, row_no, member, assignment.as_ref()) {
+        return;
+    }
     let action = if household_action == RowAction::Unchanged && assignment.is_some() {
         RowAction::Update
     } else {
@@ -1095,6 +1129,32 @@ fn household_row(
     }
 }
 
+/// Rule R3: a member exempt from activities, elderly, ill or transferred is not given a
+/// household (one they look after already stays theirs: the board shows it as stale).
+fn may_take(
+    plan: &mut Plan,
+    row: &RowCells<'_>,
+    row_no: u32,
+    member: Option<&ExistingMember>,
+    assignment: Option<&AssignWrite>,
+) -> bool {
+    match (member, assignment) {
+        (Some(m), Some(_))
+            if !MemberStatus::parse(&m.status).is_some_and(MemberStatus::assignable) =>
+        {
+            plan.error(
+                row_no,
+                row.column(Field::Member),
+                RowProblem::MemberNotAssignable {
+                    name: m.full_name.clone(),
+                },
+            );
+            false
+        }
+        _ => true,
+    }
+}
+
 fn count_assignment(plan: &mut Plan, a: &AssignWrite) {
     plan.counts.assigned += 1;
     if a.ends.is_some() {
@@ -1120,7 +1180,7 @@ fn assignment_row(
     row: &RowCells<'_>,
     row_no: u32,
     keys: &HashMap<String, usize>,
-    by_name: &HashMap<String, Vec<usize>>,
+    by_name: &MemberIndex,
     seen: &mut HashMap<String, u32>,
 ) {
     use Field::*;
@@ -1155,6 +1215,9 @@ fn assignment_row(
     let h = &cx.existing.households[index];
     let reason = notes.unwrap_or_else(|| format!("Nhập từ tệp {}", cx.file_name));
     let a = plan_assignment(cx, HouseholdRef::Existing(h.id), member, since, reason);
+    if !may_take(plan, row, row_no, Some(member), a.as_ref()) {
+        return;
+    }
     let action = match (&a, cx.existing.active.contains_key(&h.id)) {
         (None, _) => RowAction::Unchanged,
         (Some(_), true) => RowAction::Update,

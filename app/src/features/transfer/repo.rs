@@ -277,7 +277,7 @@ pub async fn save_mapping(
     headers: &[String],
     mapping: &[Option<Field>],
 ) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
     let at = now();
     for (h, f) in headers.iter().zip(mapping) {
         let key = super::read::header_key(h);
@@ -392,8 +392,8 @@ pub async fn apply(
     progress.done.store(0, Ordering::Relaxed);
     let at = now();
     let ward = cell.ward_id;
-    let mut tx = pool.begin().await?;
-    // The first write takes SQLite's write lock, so the ids counted next stay free.
+    // The write lock is taken at once, so the ids counted next stay free.
+    let mut tx = crate::server::db::begin_write(pool).await?;
     sqlx::query("UPDATE import_jobs SET updated_at = $1 WHERE id = $2")
         .bind(at)
         .bind(job_id)
@@ -436,7 +436,8 @@ pub async fn apply(
         sqlx::query(
             "UPDATE members SET full_name = $1, search_key = $2, gender = $3, birth_year = $4, phone = $5, \
              home_area = $6, home_alley = $7, home_lane = $8, home_house_no = $9, status = $10, kind = $11, \
-             workplace = $12, capacity = $13, notes = $14, version = version + 1, updated_at = $15 \
+             workplace = $12, capacity = $13, notes = $14, version = version + 1, updated_at = $15, \
+             home_changed_at = COALESCE($19, home_changed_at) \
              WHERE id = $16 AND ward_id = $17 AND cell_id = $18",
         )
         .bind(&m.full_name)
@@ -457,6 +458,8 @@ pub async fn apply(
         .bind(m.id)
         .bind(ward)
         .bind(cell.cell_id)
+        // A member who moved: the households given for the old home become stale (R10).
+        .bind(m.home_changed.then_some(at))
         .execute(&mut *tx)
         .await?;
         if n % CHUNK == CHUNK - 1 {
@@ -578,6 +581,31 @@ pub async fn apply(
                 tracing::info!(assignment = old, "assignment changed since the check");
             }
         }
+    }
+    // A household whose member changes gets a new version, so that a board showing the
+    // old member cannot move it on that stale view.
+    let touched: Vec<i64> = plan
+        .assignments
+        .iter()
+        .filter_map(|a| match a.household {
+            HouseholdRef::Existing(id) => Some(id),
+            HouseholdRef::New(_) => None,
+        })
+        .collect();
+    for chunk in touched.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new("UPDATE households SET version = version + 1, updated_at = ");
+        qb.push_bind(at)
+            .push(" WHERE ward_id = ")
+            .push_bind(ward)
+            .push(" AND cell_id = ")
+            .push_bind(cell.cell_id)
+            .push(" AND id IN (");
+        let mut sep = qb.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut *tx).await?;
     }
     for chunk in plan.assignments.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
