@@ -23,16 +23,12 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
-
-/// The largest request body: an import file and its form fields.
-const MAX_BODY_BYTES: usize = (app::features::transfer::model::MAX_FILE_MB as usize + 2) * 1024 * 1024;
 
 /// How long a session lasts without use.
 const SESSION_IDLE_DAYS: i64 = 30;
@@ -93,15 +89,10 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .route(
-            "/api/{*fn_name}",
-            get(server_fn)
-                .post(server_fn)
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
-        )
+        .route("/api/board/events/{cell}", get(board_events))
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .route("/export/cells/{cell}/{file}", get(export::cell_export))
         .route("/export/wards/{ward}/{file}", get(export::ward_export))
-        .route("/api/board/events/{cell}", get(board_events))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -111,6 +102,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .layer(axum::middleware::map_response(refused_arguments_are_422))
+        .layer(axum::middleware::from_fn(guard_uploads))
         .layer(auth);
 
     let pkg_cache = if options.hash_files {
@@ -140,13 +132,17 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         .with_state(state)
 }
 
-async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
+async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// An upload that is not multipart form data with a boundary is refused before the server
+/// function's decoder sees it.
+async fn guard_uploads(req: Request<Body>, next: axum::middleware::Next) -> Response {
     if let Some(refused) = export::refuse_bad_upload(req.uri().path(), req.headers()) {
         return refused;
     }
-    handle_server_fns_with_context(move || provide_context(state.clone()), req)
-        .await
-        .into_response()
+    next.run(req).await
 }
 
 /// `GET /api/board/events/{cell}`: the cell's live changes as server-sent events, for those

@@ -59,7 +59,7 @@ mod server {
 
 /// Receives a file (form fields `cell`, optional `encoding`, then `file`), keeps it for the
 /// import, and answers with its sheets, headers and guessed columns. Nothing is imported yet.
-#[server(endpoint = "import/upload", input = MultipartFormData)]
+#[server(endpoint = "transfer/upload_file", input = MultipartFormData)]
 pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> {
     use self::server::*;
     use super::{job, repo};
@@ -77,7 +77,7 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
         })?;
         let bad = |_| AppError::invalid("file", Problem::BadFormat);
         let max = u64::from(MAX_FILE_MB) * 1024 * 1024;
-        let mut cell: Option<i64> = None;
+        let mut scope: Option<crate::server::scope::CellScope> = None;
         let mut encoding = String::new();
         let mut stored: Option<(Stored, String, u64)> = None;
         while let Some(mut field) = form.next_field().await.map_err(bad)? {
@@ -93,15 +93,20 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
                     }
                     let text = String::from_utf8_lossy(&text).trim().to_string();
                     if name == "cell" {
-                        cell = Some(
-                            text.parse()
-                                .map_err(|_| AppError::invalid("cell", Problem::BadFormat))?,
-                        );
+                        let cell = text
+                            .parse()
+                            .map_err(|_| AppError::invalid("cell", Problem::BadFormat))?;
+                        // Checked before any file is stored.
+                        scope = Some(caller.write_cell(&pool, cell).await?);
                     } else {
                         encoding = text;
                     }
                 }
                 "file" if stored.is_none() => {
+                    // The cell comes first in the form: no file is kept for nobody.
+                    if scope.is_none() {
+                        return Err(AppError::invalid("cell", Problem::Required));
+                    }
                     let file_name = display_name(field.file_name().unwrap_or_default());
                     let path = dir.join(uuid::Uuid::new_v4().to_string());
                     let guard = Stored {
@@ -129,8 +134,7 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
                 _ => while field.chunk().await.map_err(bad)?.is_some() {},
             }
         }
-        let cell = cell.ok_or(AppError::invalid("cell", Problem::Required))?;
-        let scope = caller.write_cell(&pool, cell).await?;
+        let scope = scope.ok_or(AppError::invalid("cell", Problem::Required))?;
         let (mut guard, file_name, size) =
             stored.ok_or(AppError::invalid("file", Problem::Required))?;
         if size == 0 {
@@ -188,7 +192,7 @@ fn parse_encoding(encoding: &str) -> Result<Option<String>, AppError> {
 }
 
 /// Looks at another sheet, encoding or kind of an uploaded file.
-#[server(endpoint = "import/inspect")]
+#[server(endpoint = "transfer/inspect_file")]
 pub async fn inspect_import(
     job: i64,
     sheet: String,
@@ -221,7 +225,7 @@ pub async fn inspect_import(
 /// Checks every row with the chosen columns, in the background; the mapping is remembered
 /// for the cell's next file. `mapping` is one field code per column, comma-separated
 /// (empty for a column that is not imported).
-#[server(endpoint = "import/check")]
+#[server(endpoint = "transfer/check_file")]
 pub async fn check_import(
     job: i64,
     sheet: String,
@@ -266,7 +270,7 @@ pub async fn check_import(
             Some(kind),
         )
         .await?;
-        let progress = jobs::register(row.id).ok_or(AppError::Conflict)?;
+        let progress = jobs::register(&pool, row.id).ok_or(AppError::Conflict)?;
         let moved = repo::transition(
             &pool,
             row.id,
@@ -275,7 +279,7 @@ pub async fn check_import(
         )
         .await;
         if !matches!(moved, Ok(true)) {
-            jobs::unregister(row.id);
+            jobs::unregister(&pool, row.id);
             moved?;
             return Err(AppError::Conflict);
         }
@@ -299,13 +303,13 @@ pub async fn check_import(
             progress,
         );
         let row = repo::job(&pool, row.id).await?.ok_or(AppError::NotFound)?;
-        Ok(row.view(jobs::live(row.id)))
+        Ok(row.view(jobs::live(&pool, row.id)))
     })
     .await
 }
 
 /// Where an import stands: progress, counts, every row error, the preview.
-#[server(endpoint = "import/status")]
+#[server(endpoint = "transfer/import_status")]
 pub async fn import_status(job: i64) -> Result<JobView, AppError> {
     use self::server::*;
     use super::{job as jobs, repo};
@@ -314,14 +318,14 @@ pub async fn import_status(job: i64) -> Result<JobView, AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let (row, _) = writable_job(&caller, &pool, job).await?;
-        let live = jobs::live(row.id);
+        let live = jobs::live(&pool, row.id);
         if row.state().running() && live.is_none() {
             // Running on paper, but nothing works on it: the server stopped meanwhile.
             if let Err(e) = jobs::sweep(&pool).await {
                 tracing::warn!(error = %e, "cannot sweep old imports");
             }
             let row = repo::job(&pool, job).await?.ok_or(AppError::NotFound)?;
-            return Ok(row.view(jobs::live(row.id)));
+            return Ok(row.view(jobs::live(&pool, row.id)));
         }
         Ok(row.view(live))
     })
@@ -330,7 +334,7 @@ pub async fn import_status(job: i64) -> Result<JobView, AppError> {
 
 /// Writes a checked file, in one transaction, in the background. Every row is checked
 /// again first against what the cell holds by then.
-#[server(endpoint = "import/commit")]
+#[server(endpoint = "transfer/commit_import")]
 pub async fn commit_import(job: i64) -> Result<JobView, AppError> {
     use self::server::*;
     use super::{job as jobs, repo};
@@ -343,11 +347,11 @@ pub async fn commit_import(job: i64) -> Result<JobView, AppError> {
         if row.state() != JobState::Ready || row.file_path.is_empty() {
             return Err(AppError::Conflict);
         }
-        let progress = jobs::register(row.id).ok_or(AppError::Conflict)?;
+        let progress = jobs::register(&pool, row.id).ok_or(AppError::Conflict)?;
         match repo::transition(&pool, row.id, &[JobState::Ready], JobState::Committing).await {
             Ok(true) => {}
             other => {
-                jobs::unregister(row.id);
+                jobs::unregister(&pool, row.id);
                 other?;
                 return Err(AppError::Conflict);
             }
@@ -370,13 +374,13 @@ pub async fn commit_import(job: i64) -> Result<JobView, AppError> {
             progress,
         );
         let row = repo::job(&pool, row.id).await?.ok_or(AppError::NotFound)?;
-        Ok(row.view(jobs::live(row.id)))
+        Ok(row.view(jobs::live(&pool, row.id)))
     })
     .await
 }
 
 /// Stops an import: running work stops at its next row or batch and writes nothing.
-#[server(endpoint = "import/cancel")]
+#[server(endpoint = "transfer/cancel_import")]
 pub async fn cancel_import(job: i64) -> Result<JobView, AppError> {
     use self::server::*;
     use super::{job as jobs, repo};
@@ -388,10 +392,10 @@ pub async fn cancel_import(job: i64) -> Result<JobView, AppError> {
         match row.state() {
             s if s.running() => {
                 repo::request_cancel(&pool, row.id).await?;
-                jobs::cancel_live(row.id);
+                jobs::cancel_live(&pool, row.id);
             }
             JobState::Uploaded | JobState::Invalid | JobState::Ready => {
-                if jobs::cancel_live(row.id) {
+                if jobs::cancel_live(&pool, row.id) {
                     // Work was about to start: it stops itself.
                 } else {
                     jobs::remove_file(&row.file_path);
@@ -401,13 +405,13 @@ pub async fn cancel_import(job: i64) -> Result<JobView, AppError> {
             _ => {}
         }
         let row = repo::job(&pool, row.id).await?.ok_or(AppError::NotFound)?;
-        Ok(row.view(jobs::live(row.id)))
+        Ok(row.view(jobs::live(&pool, row.id)))
     })
     .await
 }
 
 /// A cell's latest imports, newest first (without their errors and previews).
-#[server(endpoint = "import/recent")]
+#[server(endpoint = "transfer/recent_imports")]
 pub async fn recent_imports(cell: i64) -> Result<Vec<JobView>, AppError> {
     use super::{job as jobs, repo};
     use crate::server::{scope::*, state::pool};
@@ -419,7 +423,7 @@ pub async fn recent_imports(cell: i64) -> Result<Vec<JobView>, AppError> {
             .await?
             .into_iter()
             .map(|r| {
-                let mut v = r.view(jobs::live(r.id));
+                let mut v = r.view(jobs::live(&pool, r.id));
                 v.errors.clear();
                 v.preview = Preview::default();
                 v

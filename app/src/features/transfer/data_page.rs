@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::api::recent_imports;
 use super::import_wizard::ImportWizard;
 use super::model::*;
 use super::texts;
@@ -31,6 +32,7 @@ pub fn DataPage() -> impl IntoView {
                                         <p>{t!(i18n, transfer.import_intro)}</p>
                                         <p class="field__hint">{t!(i18n, transfer.order_hint)}</p>
                                         <ImportWizard cell=id />
+                                        <RecentImports cell=id />
                                     }
                                     .into_any()
                                 } else {
@@ -47,6 +49,66 @@ pub fn DataPage() -> impl IntoView {
                 })}
             </Suspense>
         </CellFrame>
+    }
+}
+
+/// The cell's latest imports: which file, what it held, how it ended.
+#[component]
+fn RecentImports(cell: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let jobs = Resource::new(move || cell, recent_imports);
+    view! {
+        <section class="transfer__recent" aria-labelledby="recent-imports">
+            <h3 id="recent-imports">{t!(i18n, transfer.recent_title)}</h3>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let l = i18n.get_locale_untracked();
+                    match jobs.await {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">{t!(i18n, transfer.recent_empty)}</p> }.into_any()
+                        }
+                        Ok(list) => view! {
+                            <ul class="transfer__jobs">
+                                {list
+                                    .into_iter()
+                                    .map(|j| {
+                                        let what = j.kind.map(|k| texts::kind(l, k)).unwrap_or_default();
+                                        let counts = (j.state == JobState::Done).then(|| {
+                                            td_string!(
+                                                l,
+                                                transfer.counts,
+                                                new = crate::ui::format::int(j.counts.new as i64),
+                                                updated = crate::ui::format::int(j.counts.updated as i64),
+                                                unchanged = crate::ui::format::int(j.counts.unchanged as i64)
+                                            )
+                                            .to_string()
+                                        });
+                                        let badge = match j.state {
+                                            JobState::Done => "badge badge--ok",
+                                            JobState::Invalid | JobState::Failed => "badge badge--alert",
+                                            _ => "badge badge--muted",
+                                        };
+                                        view! {
+                                            <li class="transfer__job">
+                                                <span class="transfer__job-file">{j.file_name.clone()}</span>
+                                                <span class=badge>{texts::state(l, j.state)}</span>
+                                                <span class="muted">
+                                                    {crate::ui::format::day_of(j.created_at)}
+                                                    {(!what.is_empty()).then(|| format!(" · {what}"))}
+                                                    {counts.map(|c| format!(" · {c}"))}
+                                                </span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

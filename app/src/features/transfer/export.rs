@@ -586,7 +586,7 @@ pub async fn ward_export(
 /// An upload that is not multipart form data with a boundary is refused before the server
 /// function's decoder sees it (which would not answer it gracefully).
 pub fn refuse_bad_upload(path: &str, headers: &axum::http::HeaderMap) -> Option<Response> {
-    if path != "/api/import/upload" {
+    if path != "/api/transfer/upload_file" {
         return None;
     }
     let ok = headers

@@ -46,6 +46,7 @@ fn mapping_text(m: &[Option<Field>]) -> String {
 #[island]
 pub fn ImportWizard(cell: i64) -> impl IntoView {
     let i18n = crate::ui::i18n::provide_i18n();
+    let l = i18n.get_locale_untracked();
     let step = RwSignal::new(Step::Upload);
     let busy = RwSignal::new(false);
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
@@ -182,11 +183,11 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
 
     view! {
         <div class="import">
-            <ol class="import__steps" aria-label=move || t_string!(i18n, transfer.steps_label)>
-                <li aria-current=move || current(0)>{t!(i18n, transfer.step_upload)}</li>
-                <li aria-current=move || current(1)>{t!(i18n, transfer.step_map)}</li>
-                <li aria-current=move || current(2)>{t!(i18n, transfer.step_check)}</li>
-                <li aria-current=move || current(3)>{t!(i18n, transfer.step_done)}</li>
+            <ol class="import__steps" aria-label=move || td_string!(l, transfer.steps_label)>
+                <li aria-current=move || current(0)>{td_string!(l, transfer.step_upload)}</li>
+                <li aria-current=move || current(1)>{td_string!(l, transfer.step_map)}</li>
+                <li aria-current=move || current(2)>{td_string!(l, transfer.step_check)}</li>
+                <li aria-current=move || current(3)>{td_string!(l, transfer.step_done)}</li>
             </ol>
             {move || error.get().map(|err| view! { <ErrorNotice err /> })}
             {move || match step.get() {
@@ -194,7 +195,7 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
                     <form class="import__upload" on:submit=on_upload>
                         <input type="hidden" name="cell" value=cell.to_string() />
                         <label class="field">
-                            <span class="field__label">{t!(i18n, transfer.file_label)}</span>
+                            <span class="field__label">{td_string!(l, transfer.file_label)}</span>
                             <input
                                 type="file"
                                 name="file"
@@ -202,11 +203,11 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
                                 accept=".xlsx,.xls,.ods,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
                             />
                             <span class="field__hint">
-                                {t!(i18n, transfer.file_hint, max = MAX_FILE_MB, rows = format::int(i64::from(MAX_ROWS)))}
+                                {td_string!(l, transfer.file_hint, max = MAX_FILE_MB, rows = format::int(i64::from(MAX_ROWS)))}
                             </span>
                         </label>
                         <button type="submit" class="button button--primary" disabled=move || busy.get()>
-                            {move || if busy.get() { t_string!(i18n, transfer.uploading) } else { t_string!(i18n, transfer.upload) }}
+                            {move || if busy.get() { td_string!(l, transfer.uploading) } else { td_string!(l, transfer.upload) }}
                         </button>
                     </form>
                 }
@@ -227,7 +228,7 @@ fn MapStep(
     on_check: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let l = use_i18n().get_locale_untracked();
     move || {
         let Some(i) = ins.get() else { return ().into_any() };
         let kind = i.kind;
@@ -242,7 +243,7 @@ fn MapStep(
                 <div class="import__choices">
                     <Show when=move || many_sheets>
                         <label class="field">
-                            <span class="field__label">{t!(i18n, transfer.sheet_label)}</span>
+                            <span class="field__label">{td_string!(l, transfer.sheet_label)}</span>
                             <select on:change=move |ev| reinspect(Some(event_target_value(&ev)), None, None) disabled=move || busy.get()>
                                 {sheets
                                     .iter()
@@ -253,38 +254,38 @@ fn MapStep(
                     </Show>
                     <Show when=move || is_csv>
                         <label class="field">
-                            <span class="field__label">{t!(i18n, transfer.encoding)}</span>
+                            <span class="field__label">{td_string!(l, transfer.encoding)}</span>
                             <select on:change=move |ev| reinspect(None, Some(event_target_value(&ev)), None) disabled=move || busy.get()>
                                 {ENCODINGS
                                     .iter()
                                     .map(|(code, label)| view! { <option value=*code selected=*code == encoding>{*label}</option> })
                                     .collect_view()}
                             </select>
-                            <span class="field__hint">{t!(i18n, transfer.encoding_hint)}</span>
+                            <span class="field__hint">{td_string!(l, transfer.encoding_hint)}</span>
                         </label>
                     </Show>
                     <label class="field">
-                        <span class="field__label">{t!(i18n, transfer.kind_label)}</span>
+                        <span class="field__label">{td_string!(l, transfer.kind_label)}</span>
                         <select
                             on:change=move |ev| reinspect(None, None, ImportKind::parse(&event_target_value(&ev)))
                             disabled=move || busy.get()
                         >
                             {ImportKind::ALL
                                 .into_iter()
-                                .map(|k| view! { <option value=k.code() selected=k == kind>{texts::kind(i18n.get_locale_untracked(), k)}</option> })
+                                .map(|k| view! { <option value=k.code() selected=k == kind>{texts::kind(l, k)}</option> })
                                 .collect_view()}
                         </select>
                     </label>
                 </div>
-                <h3 id="import-columns">{t!(i18n, transfer.columns_title)}</h3>
-                <p class="field__hint">{t!(i18n, transfer.columns_intro)}" "{t!(i18n, transfer.header_row, row = i.header_row)}</p>
-                {i.remembered.then(|| view! { <p class="notice notice--info">{t!(i18n, transfer.remembered)}</p> })}
+                <h3 id="import-columns">{td_string!(l, transfer.columns_title)}</h3>
+                <p class="field__hint">{td_string!(l, transfer.columns_intro)}" "{td_string!(l, transfer.header_row, row = i.header_row)}</p>
+                {i.remembered.then(|| view! { <p class="notice notice--info">{td_string!(l, transfer.remembered)}</p> })}
                 <table class="table table--cards import__columns">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, transfer.column)}</th>
-                            <th scope="col">{t!(i18n, transfer.examples)}</th>
-                            <th scope="col">{t!(i18n, transfer.goes_to)}</th>
+                            <th scope="col">{td_string!(l, transfer.column)}</th>
+                            <th scope="col">{td_string!(l, transfer.examples)}</th>
+                            <th scope="col">{td_string!(l, transfer.goes_to)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -303,10 +304,10 @@ fn MapStep(
                                 view! {
                                     <tr>
                                         <th scope="row" class="table__title">{h.clone()}</th>
-                                        <td data-label=move || t_string!(i18n, transfer.examples) class="import__examples">{examples}</td>
-                                        <td data-label=move || t_string!(i18n, transfer.goes_to)>
+                                        <td data-label=move || td_string!(l, transfer.examples) class="import__examples">{examples}</td>
+                                        <td data-label=move || td_string!(l, transfer.goes_to)>
                                             <select
-                                                aria-label=format!("{} {label}", t_string!(i18n, transfer.goes_to))
+                                                aria-label=format!("{} {label}", td_string!(l, transfer.goes_to))
                                                 on:change=move |ev| {
                                                     let f = Field::parse(&event_target_value(&ev));
                                                     mapping.update(|m| {
@@ -318,7 +319,7 @@ fn MapStep(
                                                 }
                                             >
                                                 <option value="" selected=move || mapping.with(|m| m.get(c).copied().flatten().is_none())>
-                                                    {t!(i18n, transfer.skip)}
+                                                    {td_string!(l, transfer.skip)}
                                                 </option>
                                                 {kind
                                                     .fields()
@@ -328,8 +329,8 @@ fn MapStep(
                                                         let required = kind.required().contains(&f);
                                                         view! {
                                                             <option value=f.code() selected=move || mapping.with(|m| m.get(c).copied().flatten() == Some(f))>
-                                                                {texts::field(i18n.get_locale_untracked(), f)}
-                                                                {required.then(|| format!(" {}", t_string!(i18n, transfer.required_mark)))}
+                                                                {texts::field(l, f)}
+                                                                {required.then(|| format!(" {}", td_string!(l, transfer.required_mark)))}
                                                             </option>
                                                         }
                                                     })
@@ -344,10 +345,10 @@ fn MapStep(
                 </table>
                 <div class="import__actions">
                     <button type="button" class="button button--primary" on:click=on_check disabled=move || busy.get()>
-                        {t!(i18n, transfer.check)}
+                        {td_string!(l, transfer.check)}
                     </button>
                     <button type="button" class="button" on:click=on_cancel disabled=move || busy.get()>
-                        {t!(i18n, transfer.cancel)}
+                        {td_string!(l, transfer.cancel)}
                     </button>
                 </div>
             </section>
@@ -366,13 +367,12 @@ fn WorkStep(
     restart: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
     remap: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let l = use_i18n().get_locale_untracked();
     move || {
         let Some(j) = job.get() else { return ().into_any() };
-        let l = i18n.get_locale_untracked();
         let counts = j.counts.clone();
-        let count_line = t_string!(
-            i18n,
+        let count_line = td_string!(
+            l,
             transfer.counts,
             new = format::int(counts.new as i64),
             updated = format::int(counts.updated as i64),
@@ -380,8 +380,8 @@ fn WorkStep(
         )
         .to_string();
         let assign_line = (counts.assigned > 0).then(|| {
-            t_string!(
-                i18n,
+            td_string!(
+                l,
                 transfer.assign_counts,
                 assigned = format::int(counts.assigned as i64),
                 reassigned = format::int(counts.reassigned as i64)
@@ -393,14 +393,14 @@ fn WorkStep(
                 let pct = j.percent();
                 let known = j.total > 0;
                 let label = if s == JobState::Committing {
-                    t_string!(i18n, transfer.committing)
+                    td_string!(l, transfer.committing)
                 } else {
-                    t_string!(i18n, transfer.checking)
+                    td_string!(l, transfer.checking)
                 };
                 let rows = if known {
-                    t_string!(i18n, transfer.progress_rows, done = format::int(j.done as i64), total = format::int(j.total as i64)).to_string()
+                    td_string!(l, transfer.progress_rows, done = format::int(j.done as i64), total = format::int(j.total as i64)).to_string()
                 } else {
-                    t_string!(i18n, transfer.progress_read, done = format::int(j.done as i64)).to_string()
+                    td_string!(l, transfer.progress_read, done = format::int(j.done as i64)).to_string()
                 };
                 view! {
                     <section class="import__work" aria-live="polite">
@@ -408,14 +408,14 @@ fn WorkStep(
                         <div
                             class="import__bar"
                             role="progressbar"
-                            aria-label=move || t_string!(i18n, transfer.progress)
+                            aria-label=move || td_string!(l, transfer.progress)
                             aria-valuemin="0"
                             aria-valuemax="100"
                             aria-valuenow=known.then_some(pct)
                         >
                             <span class="import__fill" class:import__fill--unknown=!known style:width=format!("{}%", if known { pct } else { 30 })></span>
                         </div>
-                        <button type="button" class="button" on:click=on_cancel disabled=move || busy.get()>{t!(i18n, transfer.cancel)}</button>
+                        <button type="button" class="button" on:click=on_cancel disabled=move || busy.get()>{td_string!(l, transfer.cancel)}</button>
                     </section>
                 }
                 .into_any()
@@ -425,17 +425,17 @@ fn WorkStep(
                 let total = j.errors_total;
                 view! {
                     <section class="import__result import__result--invalid" aria-labelledby="import-result">
-                        <h3 id="import-result">{t!(i18n, transfer.invalid_title, count = format::int(total as i64))}</h3>
-                        <p>{t!(i18n, transfer.invalid_intro)}</p>
+                        <h3 id="import-result">{td_string!(l, transfer.invalid_title, count = format::int(total as i64))}</h3>
+                        <p>{td_string!(l, transfer.invalid_intro)}</p>
                         {((shown as u64) < total).then(|| view! {
-                            <p class="field__hint">{t!(i18n, transfer.more_errors, shown = format::int(shown as i64), total = format::int(total as i64))}</p>
+                            <p class="field__hint">{td_string!(l, transfer.more_errors, shown = format::int(shown as i64), total = format::int(total as i64))}</p>
                         })}
                         <table class="table table--compact import__errors">
                             <thead>
                                 <tr>
-                                    <th scope="col">{t!(i18n, transfer.row_label)}</th>
-                                    <th scope="col">{t!(i18n, transfer.column)}</th>
-                                    <th scope="col">{t!(i18n, transfer.problem)}</th>
+                                    <th scope="col">{td_string!(l, transfer.row_label)}</th>
+                                    <th scope="col">{td_string!(l, transfer.column)}</th>
+                                    <th scope="col">{td_string!(l, transfer.problem)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -452,8 +452,8 @@ fn WorkStep(
                             </tbody>
                         </table>
                         <div class="import__actions">
-                            <button type="button" class="button button--primary" on:click=restart>{t!(i18n, transfer.another)}</button>
-                            <button type="button" class="button" on:click=remap>{t!(i18n, transfer.remap)}</button>
+                            <button type="button" class="button button--primary" on:click=restart>{td_string!(l, transfer.another)}</button>
+                            <button type="button" class="button" on:click=remap>{td_string!(l, transfer.remap)}</button>
                         </div>
                     </section>
                 }
@@ -463,17 +463,17 @@ fn WorkStep(
                 let fields = j.preview.fields.clone();
                 view! {
                     <section class="import__result" aria-labelledby="import-result">
-                        <h3 id="import-result">{t!(i18n, transfer.ready_title, rows = format::int(counts.rows as i64))}</h3>
+                        <h3 id="import-result">{td_string!(l, transfer.ready_title, rows = format::int(counts.rows as i64))}</h3>
                         <p>{count_line}</p>
                         {assign_line.map(|a| view! { <p>{a}</p> })}
-                        <p class="field__hint">{t!(i18n, transfer.ready_intro)}</p>
-                        <h4>{t!(i18n, transfer.preview_title)}</h4>
+                        <p class="field__hint">{td_string!(l, transfer.ready_intro)}</p>
+                        <h4>{td_string!(l, transfer.preview_title)}</h4>
                         <div class="import__scroll">
                             <table class="table table--compact import__preview">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{t!(i18n, transfer.row_label)}</th>
-                                        <th scope="col">{t!(i18n, transfer.action_label)}</th>
+                                        <th scope="col">{td_string!(l, transfer.row_label)}</th>
+                                        <th scope="col">{td_string!(l, transfer.action_label)}</th>
                                         {fields.iter().map(|f| view! { <th scope="col">{texts::field(l, *f)}</th> }).collect_view()}
                                     </tr>
                                 </thead>
@@ -493,9 +493,9 @@ fn WorkStep(
                             </table>
                         </div>
                         <div class="import__actions">
-                            <button type="button" class="button button--primary" on:click=on_commit disabled=move || busy.get()>{t!(i18n, transfer.commit)}</button>
-                            <button type="button" class="button" on:click=remap disabled=move || busy.get()>{t!(i18n, transfer.remap)}</button>
-                            <button type="button" class="button button--quiet" on:click=on_cancel disabled=move || busy.get()>{t!(i18n, transfer.cancel)}</button>
+                            <button type="button" class="button button--primary" on:click=on_commit disabled=move || busy.get()>{td_string!(l, transfer.commit)}</button>
+                            <button type="button" class="button" on:click=remap disabled=move || busy.get()>{td_string!(l, transfer.remap)}</button>
+                            <button type="button" class="button button--quiet" on:click=on_cancel disabled=move || busy.get()>{td_string!(l, transfer.cancel)}</button>
                         </div>
                     </section>
                 }
@@ -503,21 +503,21 @@ fn WorkStep(
             }
             JobState::Done => view! {
                 <section class="import__result import__result--done" aria-labelledby="import-result">
-                    <h3 id="import-result">{t!(i18n, transfer.done_title)}</h3>
+                    <h3 id="import-result">{td_string!(l, transfer.done_title)}</h3>
                     <p role="status">{count_line}</p>
                     {assign_line.map(|a| view! { <p>{a}</p> })}
                     <div class="import__actions">
-                        <a class="button" href=format!("/cells/{cell}/members")>{t!(i18n, transfer.see_members)}</a>
-                        <a class="button" href=format!("/cells/{cell}/households")>{t!(i18n, transfer.see_households)}</a>
-                        <button type="button" class="button button--primary" on:click=restart>{t!(i18n, transfer.another)}</button>
+                        <a class="button" href=format!("/cells/{cell}/members")>{td_string!(l, transfer.see_members)}</a>
+                        <a class="button" href=format!("/cells/{cell}/households")>{td_string!(l, transfer.see_households)}</a>
+                        <button type="button" class="button button--primary" on:click=restart>{td_string!(l, transfer.another)}</button>
                     </div>
                 </section>
             }
             .into_any(),
             JobState::Cancelled => view! {
                 <section class="import__result" aria-labelledby="import-result">
-                    <h3 id="import-result" role="status">{t!(i18n, transfer.cancelled)}</h3>
-                    <button type="button" class="button button--primary" on:click=restart>{t!(i18n, transfer.another)}</button>
+                    <h3 id="import-result" role="status">{td_string!(l, transfer.cancelled)}</h3>
+                    <button type="button" class="button button--primary" on:click=restart>{td_string!(l, transfer.another)}</button>
                 </section>
             }
             .into_any(),
@@ -525,9 +525,9 @@ fn WorkStep(
                 let why = j.failure.as_ref().map(|f| texts::file_problem(l, f)).unwrap_or_default();
                 view! {
                     <section class="import__result import__result--invalid" aria-labelledby="import-result">
-                        <h3 id="import-result">{t!(i18n, transfer.failed_title)}</h3>
+                        <h3 id="import-result">{td_string!(l, transfer.failed_title)}</h3>
                         <p role="alert">{why}</p>
-                        <button type="button" class="button button--primary" on:click=restart>{t!(i18n, transfer.another)}</button>
+                        <button type="button" class="button button--primary" on:click=restart>{td_string!(l, transfer.another)}</button>
                     </section>
                 }
                 .into_any()

@@ -19,33 +19,42 @@ use crate::server::db::{Pool, now};
 use crate::error::AppError;
 use crate::server::scope::CellScope;
 
-/// Work going on now, by job id.
-static LIVE: LazyLock<Mutex<HashMap<i64, Arc<Progress>>>> = LazyLock::new(Default::default);
+/// Work going on now, by database and job id (tests run several databases in one process).
+type JobKey = (String, i64);
+static LIVE: LazyLock<Mutex<HashMap<JobKey, Arc<Progress>>>> = LazyLock::new(Default::default);
 /// At most two files are read or written at once; others wait their turn.
 static WORKERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
 
-fn live_map() -> std::sync::MutexGuard<'static, HashMap<i64, Arc<Progress>>> {
+fn live_map() -> std::sync::MutexGuard<'static, HashMap<JobKey, Arc<Progress>>> {
     LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+fn key(pool: &Pool, job: i64) -> JobKey {
+    (
+        pool.connect_options().get_filename().to_string_lossy().into_owned(),
+        job,
+    )
+}
+
 /// Registers work on a job before it starts; `None` if work on it is already going on.
-pub fn register(job: i64) -> Option<Arc<Progress>> {
+pub fn register(pool: &Pool, job: i64) -> Option<Arc<Progress>> {
     let mut live = live_map();
-    if live.contains_key(&job) {
+    let k = key(pool, job);
+    if live.contains_key(&k) {
         return None;
     }
     let p = Arc::new(Progress::default());
-    live.insert(job, p.clone());
+    live.insert(k, p.clone());
     Some(p)
 }
 
-pub fn unregister(job: i64) {
-    live_map().remove(&job);
+pub fn unregister(pool: &Pool, job: i64) {
+    live_map().remove(&key(pool, job));
 }
 
 /// (done, total) of work going on now.
-pub fn live(job: i64) -> Option<(u64, u64)> {
-    live_map().get(&job).map(|p| {
+pub fn live(pool: &Pool, job: i64) -> Option<(u64, u64)> {
+    live_map().get(&key(pool, job)).map(|p| {
         (
             p.done.load(Ordering::Relaxed),
             p.total.load(Ordering::Relaxed),
@@ -54,8 +63,8 @@ pub fn live(job: i64) -> Option<(u64, u64)> {
 }
 
 /// Asks running work to stop; false when nothing runs.
-pub fn cancel_live(job: i64) -> bool {
-    match live_map().get(&job) {
+pub fn cancel_live(pool: &Pool, job: i64) -> bool {
+    match live_map().get(&key(pool, job)) {
         Some(p) => {
             p.cancel.store(true, Ordering::Relaxed);
             true
@@ -214,7 +223,7 @@ pub fn spawn(pool: Pool, work: Work, progress: Arc<Progress>) {
     tokio::spawn(async move {
         let id = work.job_id;
         let state = run(&pool, &work, &progress).await;
-        unregister(id);
+        unregister(&pool, id);
         tracing::info!(job = id, state = state.code(), "import work finished");
     });
 }
@@ -333,7 +342,7 @@ async fn check_file(
 /// for a day are deleted.
 pub async fn sweep(pool: &Pool) -> sqlx::Result<()> {
     for (id, path) in repo::interrupted_jobs(pool).await? {
-        if live(id).is_none() {
+        if live(pool, id).is_none() {
             remove_file(&path);
             repo::finish(pool, id, JobState::Failed, Some(&FileProblem::Interrupted)).await?;
         }
