@@ -10,7 +10,7 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// Why an input was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
     TooLong {
@@ -22,6 +22,8 @@ pub enum Problem {
     },
     BadFormat,
     UnknownChoice,
+    /// An uploaded file that cannot be used, and why.
+    File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
     DateOutOfRange {
         earliest: chrono::NaiveDate,
@@ -84,6 +86,12 @@ pub fn field_name_vi(field: &str) -> &str {
         "cell" => "Chi bộ",
         "member" => "Đảng viên",
         "household" => "Hộ gia đình",
+        "file" => "Tệp",
+        "sheet" => "Trang tính",
+        "data_kind" => "Loại dữ liệu",
+        "encoding" => "Bảng mã",
+        "mapping" => "Cột",
+        "job" => "Lần nhập",
         "reason" => "Lý do",
         "date" => "Ngày",
         "picks" => "Gợi ý đã chọn",
@@ -141,6 +149,7 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
+        Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(
             "{name}: phải từ {} đến {}.",
             earliest.format("%d/%m/%Y"),

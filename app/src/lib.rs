@@ -18,6 +18,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::features::auth::sign_in_page::SignInPage;
+use crate::features::transfer::data_page::DataPage;
 use crate::features::board::{
     board_page::BoardPage, register_page::RegisterPage, registration_page::RegistrationPage,
 };
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/my/register") view=RegistrationPage />
                         <Route path=path!("/cells/:cell/members") view=MembersPage />
                         <Route path=path!("/cells/:cell/households") view=HouseholdsPage />
+                        <Route path=path!("/cells/:cell/data") view=DataPage />
                         <Route path=path!("/cells/:cell/visits") view=CoveragePage />
                         <Route path=path!("/members/:member") view=MemberPage />
                         <Route path=path!("/households/:household") view=HouseholdPage />

@@ -10,6 +10,7 @@ use std::time::Duration;
 use app::server::auth::Backend;
 use app::server::db::{self, Pool};
 use app::server::{AppState, demo};
+use app::features::transfer::{export, job as imports};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -20,6 +21,7 @@ use axum::routing::get;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -90,6 +92,8 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         .route("/api/board/events/{cell}", get(board_events))
         .route("/files/concerns/{file}", get(concern_file))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .route("/export/cells/{cell}/{file}", get(export::cell_export))
+        .route("/export/wards/{ward}/{file}", get(export::ward_export))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -99,6 +103,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .layer(axum::middleware::map_response(refused_arguments_are_422))
+        .layer(axum::middleware::from_fn(guard_uploads))
         .layer(auth);
 
     let pkg_cache = if options.hash_files {
@@ -124,11 +129,21 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         .merge(pages)
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
         .with_state(state)
 }
 
 async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// An upload that is not multipart form data with a boundary is refused before the server
+/// function's decoder sees it.
+async fn guard_uploads(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    if let Some(refused) = export::refuse_bad_upload(req.uri().path(), req.headers()) {
+        return refused;
+    }
+    next.run(req).await
 }
 
 /// `GET /api/board/events/{cell}`: the cell's live changes as server-sent events, for those
@@ -310,6 +325,9 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
             Ok(None) => tracing::info!("database not empty: demo ward not seeded"),
             Err(e) => return cli::fail(format!("cannot seed the demo ward: {e}")),
         }
+    }
+    if let Err(e) = imports::sweep(&pool).await {
+        tracing::warn!(error = %e, "cannot clean up interrupted imports");
     }
     let demo_present =
         sqlx::query_scalar::<_, String>("SELECT value FROM app_settings WHERE key = 'demo'")

@@ -6,4 +6,5 @@ pub mod board;
 pub mod concerns;
 pub mod meetings;
 pub mod org;
+pub mod transfer;
 pub mod visits;

@@ -15,6 +15,12 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "query" => td_string!(l, fields.query).to_string(),
         "page" => td_string!(l, fields.page).to_string(),
         "request" => td_string!(l, fields.request).to_string(),
+        "file" => td_string!(l, fields.file).to_string(),
+        "sheet" => td_string!(l, fields.sheet).to_string(),
+        "data_kind" => td_string!(l, fields.data_kind).to_string(),
+        "encoding" => td_string!(l, fields.encoding).to_string(),
+        "mapping" => td_string!(l, fields.mapping).to_string(),
+        "cell" => td_string!(l, fields.cell).to_string(),
         "reason" => td_string!(l, fields.reason).to_string(),
         "member" => td_string!(l, fields.member).to_string(),
         "household" => td_string!(l, fields.household).to_string(),
@@ -82,20 +88,25 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Transport(_) => td_string!(l, errors.transport).to_string(),
         AppError::Invalid { field, problem } => {
             let field = field_label(i18n, field);
-            match *problem {
+            match problem {
                 Problem::Required => td_string!(l, errors.required, field).to_string(),
-                Problem::TooLong { max } => td_string!(l, errors.too_long, field, max).to_string(),
+                Problem::TooLong { max } => {
+                    let max = *max;
+                    td_string!(l, errors.too_long, field, max).to_string()
+                }
                 Problem::OutOfRange { min, max } => {
+                    let (min, max) = (*min, *max);
                     td_string!(l, errors.out_of_range, field, min, max).to_string()
                 }
                 Problem::BadFormat => td_string!(l, errors.bad_format, field).to_string(),
                 Problem::UnknownChoice => td_string!(l, errors.unknown_choice, field).to_string(),
+                Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,
                     errors.date_out_of_range,
                     field,
-                    earliest = crate::ui::format::date(earliest),
-                    latest = crate::ui::format::date(latest)
+                    earliest = crate::ui::format::date(*earliest),
+                    latest = crate::ui::format::date(*latest)
                 )
                 .to_string(),
             }

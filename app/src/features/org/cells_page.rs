@@ -34,6 +34,7 @@ pub fn CellsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::features::transfer::data_page::WardExports />
     }
 }
 

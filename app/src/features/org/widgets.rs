@@ -24,6 +24,7 @@ pub enum CellTab {
     Visits,
     Concerns,
     Meetings,
+    Data,
 }
 
 /// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
@@ -45,6 +46,7 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                             CellTab::Board => format!("{} · {}", t_string!(i18n, board.title), info.name),
                             CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                             CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
+                            CellTab::Data => format!("{} · {}", t_string!(i18n, transfer.title), info.name),
                             CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
                             CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
                             CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
@@ -93,6 +95,9 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 </a>
                 <a href=format!("/cells/{id}/meetings") class="tabs__tab" aria-current=current(CellTab::Meetings)>
                     {t!(i18n, nav.meetings)}
+                </a>
+                <a href=format!("/cells/{id}/data") class="tabs__tab" aria-current=current(CellTab::Data)>
+                    {t!(i18n, nav.data)}
                 </a>
             </nav>
         </header>

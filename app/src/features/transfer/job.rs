@@ -1,0 +1,355 @@
+//! Imports in the background: the file is read and checked on a blocking thread (so the
+//! server keeps answering everyone else), then written in one transaction. Progress lives
+//! in memory while the work runs; the job row keeps the outcome. Cancelling flips a flag
+//! the worker looks at between rows and between batches.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use chrono::NaiveDate;
+use tokio::sync::Semaphore;
+
+use super::check::{self, Cancelled, Context, Plan, Progress};
+use super::model::*;
+use super::read::{self, Headers, Sheet};
+use super::repo;
+use crate::server::db::{Pool, now};
+use crate::error::AppError;
+use crate::server::scope::CellScope;
+
+/// Work going on now, by database and job id (tests run several databases in one process).
+type JobKey = (String, i64);
+static LIVE: LazyLock<Mutex<HashMap<JobKey, Arc<Progress>>>> = LazyLock::new(Default::default);
+/// At most two files are read or written at once; others wait their turn.
+static WORKERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
+
+fn live_map() -> std::sync::MutexGuard<'static, HashMap<JobKey, Arc<Progress>>> {
+    LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn key(pool: &Pool, job: i64) -> JobKey {
+    (
+        pool.connect_options().get_filename().to_string_lossy().into_owned(),
+        job,
+    )
+}
+
+/// Registers work on a job before it starts; `None` if work on it is already going on.
+pub fn register(pool: &Pool, job: i64) -> Option<Arc<Progress>> {
+    let mut live = live_map();
+    let k = key(pool, job);
+    if live.contains_key(&k) {
+        return None;
+    }
+    let p = Arc::new(Progress::default());
+    live.insert(k, p.clone());
+    Some(p)
+}
+
+pub fn unregister(pool: &Pool, job: i64) {
+    live_map().remove(&key(pool, job));
+}
+
+/// (done, total) of work going on now.
+pub fn live(pool: &Pool, job: i64) -> Option<(u64, u64)> {
+    live_map().get(&key(pool, job)).map(|p| {
+        (
+            p.done.load(Ordering::Relaxed),
+            p.total.load(Ordering::Relaxed),
+        )
+    })
+}
+
+/// Asks running work to stop; false when nothing runs.
+pub fn cancel_live(pool: &Pool, job: i64) -> bool {
+    match live_map().get(&key(pool, job)) {
+        Some(p) => {
+            p.cancel.store(true, Ordering::Relaxed);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Where uploaded files wait for their job: `GANBO_IMPORT_DIR`, or a folder in the
+/// system's temporary folder.
+pub fn upload_dir() -> PathBuf {
+    std::env::var_os("GANBO_IMPORT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("ganbo-import"))
+}
+
+pub fn remove_file(path: &str) {
+    if path.is_empty() {
+        return;
+    }
+    if let Err(e) = std::fs::remove_file(path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(error = %e, path, "cannot remove an uploaded file");
+    }
+}
+
+/// Opens a stored upload and reads a sheet (the first rows only when `limit` is given).
+pub fn read_upload(
+    path: &Path,
+    file_name: &str,
+    sheet: Option<&str>,
+    encoding: Option<&str>,
+    limit: Option<usize>,
+    progress: &dyn Fn(u64),
+) -> Result<(read::Opened, String, Sheet), FileProblem> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        tracing::error!(error = %e, "cannot read an uploaded file");
+        FileProblem::Internal
+    })?;
+    let opened = read::open(bytes, file_name, encoding)?;
+    let name = match sheet.filter(|s| !s.is_empty()) {
+        Some(s) => s.to_string(),
+        None => opened.sheets.first().cloned().ok_or(FileProblem::EmptySheet)?,
+    };
+    let sheet = opened.read_sheet(&name, limit, progress)?;
+    Ok((opened, name, sheet))
+}
+
+/// A file that cannot be used, as the person is told.
+pub fn file_error(p: FileProblem) -> AppError {
+    match p {
+        FileProblem::Internal => AppError::Internal,
+        p => AppError::invalid("file", crate::error::Problem::File(p)),
+    }
+}
+
+/// The first rows of a sheet, its headers and the columns' guessed (or remembered) fields.
+pub async fn inspect(
+    pool: &Pool,
+    cell: &CellScope,
+    path: &str,
+    file_name: &str,
+    sheet: Option<String>,
+    encoding: Option<String>,
+    kind: Option<ImportKind>,
+) -> Result<Inspection, AppError> {
+    let (path, name) = (path.to_string(), file_name.to_string());
+    let looked = tokio::task::spawn_blocking(move || {
+        let (opened, sheet, rows) = read_upload(
+            Path::new(&path),
+            &name,
+            sheet.as_deref(),
+            encoding.as_deref(),
+            Some(40),
+            &|_| {},
+        )?;
+        let headers = read::find_headers(&rows)?;
+        Ok::<_, FileProblem>((opened, sheet, rows, headers))
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "inspecting a file panicked");
+        AppError::Internal
+    })?;
+    let (opened, sheet, rows, headers) = looked.map_err(file_error)?;
+    let kind = kind.unwrap_or_else(|| read::guess_kind(&sheet, &headers.names));
+    let mut mapping = read::guess_mapping(kind, &headers.names);
+    let remembered = repo::remembered_mapping(pool, cell, kind).await?;
+    let mut used_memory = false;
+    for (i, h) in headers.names.iter().enumerate() {
+        if let Some(f) = remembered.get(&read::header_key(h)) {
+            mapping[i] = f.filter(|f| kind.fields().contains(f));
+            used_memory = true;
+        }
+    }
+    // A field goes to one column only: the first keeps it.
+    let mut taken = Vec::new();
+    for m in mapping.iter_mut() {
+        if let Some(f) = *m {
+            if taken.contains(&f) {
+                *m = None;
+            } else {
+                taken.push(f);
+            }
+        }
+    }
+    let width = headers.names.len();
+    let sample = rows
+        .rows
+        .iter()
+        .skip(headers.data_start)
+        .take(SAMPLE_ROWS)
+        .map(|(_, cells)| {
+            (0..width)
+                .map(|c| cells.get(c).map(|c| c.text()).unwrap_or_default())
+                .map(|t| t.chars().take(80).collect())
+                .collect()
+        })
+        .collect();
+    Ok(Inspection {
+        job: 0,
+        file_name: file_name.to_string(),
+        format: opened.format.code().to_string(),
+        encoding: opened.encoding.clone(),
+        sheets: opened.sheets.clone(),
+        sheet,
+        kind,
+        header_row: headers.row,
+        headers: headers.names,
+        mapping,
+        remembered: used_memory,
+        sample,
+    })
+}
+
+/// What a check or a write needs.
+#[derive(Clone, Debug)]
+pub struct Work {
+    pub cell: CellScope,
+    pub job_id: i64,
+    pub user_id: i64,
+    pub file_path: String,
+    pub file_name: String,
+    pub sheet: String,
+    pub encoding: String,
+    pub kind: ImportKind,
+    pub mapping: Vec<Option<Field>>,
+    pub today: NaiveDate,
+    /// Write when the check passes (or only check).
+    pub commit: bool,
+}
+
+/// Starts the work in the background. The job must have been [`register`]ed.
+pub fn spawn(pool: Pool, work: Work, progress: Arc<Progress>) {
+    tokio::spawn(async move {
+        let id = work.job_id;
+        let state = run(&pool, &work, &progress).await;
+        unregister(&pool, id);
+        tracing::info!(job = id, state = state.code(), "import work finished");
+    });
+}
+
+/// Reads, checks and (when asked) writes; records the outcome. Returns the job's new state.
+pub async fn run(pool: &Pool, work: &Work, progress: &Arc<Progress>) -> JobState {
+    let _permit = WORKERS.acquire().await;
+    let outcome = check_file(pool, work, progress).await;
+    let plan = match outcome {
+        Ok(Ok(plan)) => plan,
+        Ok(Err(Cancelled)) => return end(pool, work, JobState::Cancelled, None).await,
+        Err(problem) => return end(pool, work, JobState::Failed, Some(&problem)).await,
+    };
+    if plan.errors_total > 0 || !work.commit {
+        let state = if plan.errors_total > 0 {
+            JobState::Invalid
+        } else {
+            JobState::Ready
+        };
+        let saved = repo::save_outcome(
+            pool,
+            work.job_id,
+            repo::Outcome {
+                state,
+                rows_total: plan.counts.rows,
+                counts: &plan.counts,
+                errors_total: plan.errors_total,
+                errors: &plan.errors,
+                preview: &plan.preview,
+                failure: None,
+            },
+        )
+        .await;
+        if let Err(e) = saved {
+            tracing::error!(error = %e, "cannot save an import check");
+            return end(pool, work, JobState::Failed, Some(&FileProblem::Internal)).await;
+        }
+        return state;
+    }
+    match repo::apply(pool, &work.cell, work.job_id, work.user_id, &plan, progress).await {
+        Ok(()) => {
+            remove_file(&work.file_path);
+            JobState::Done
+        }
+        Err(repo::ApplyError::Cancelled) => end(pool, work, JobState::Cancelled, None).await,
+        Err(repo::ApplyError::Db(e)) => {
+            tracing::error!(error = %e, job = work.job_id, "import write failed");
+            end(pool, work, JobState::Failed, Some(&FileProblem::Internal)).await
+        }
+    }
+}
+
+async fn end(pool: &Pool, work: &Work, state: JobState, problem: Option<&FileProblem>) -> JobState {
+    remove_file(&work.file_path);
+    if let Err(e) = repo::finish(pool, work.job_id, state, problem).await {
+        tracing::error!(error = %e, "cannot record the end of an import");
+    }
+    state
+}
+
+/// Reads the whole file and checks every row against what the cell holds now.
+async fn check_file(
+    pool: &Pool,
+    work: &Work,
+    progress: &Arc<Progress>,
+) -> Result<Result<Plan, Cancelled>, FileProblem> {
+    let existing = repo::existing(pool, &work.cell, work.kind)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot load a cell for an import");
+            FileProblem::Internal
+        })?;
+    let work = work.clone();
+    let progress = progress.clone();
+    let now = now();
+    let joined = tokio::task::spawn_blocking(move || {
+        progress.total.store(0, Ordering::Relaxed);
+        let counter = |n: u64| progress.done.store(n, Ordering::Relaxed);
+        let (_, _, sheet) = read_upload(
+            Path::new(&work.file_path),
+            &work.file_name,
+            Some(&work.sheet),
+            Some(&work.encoding),
+            None,
+            &counter,
+        )?;
+        if progress.cancelled() {
+            return Ok(Err(Cancelled));
+        }
+        let headers: Headers = read::find_headers(&sheet)?;
+        let mut mapping = work.mapping.clone();
+        mapping.resize(headers.names.len(), None);
+        check_mapping(work.kind, &mapping)?;
+        let cx = Context {
+            kind: work.kind,
+            mapping: &mapping,
+            headers: &headers,
+            existing: &existing,
+            today: work.today,
+            now,
+            file_name: &work.file_name,
+        };
+        Ok(check::plan(&sheet, &cx, &progress))
+    })
+    .await;
+    match joined {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "import check panicked");
+            Err(FileProblem::Internal)
+        }
+    }
+}
+
+/// Jobs the server was working on when it stopped are failed; files nobody came back to
+/// for a day are deleted.
+pub async fn sweep(pool: &Pool) -> sqlx::Result<()> {
+    for (id, path) in repo::interrupted_jobs(pool).await? {
+        if live(pool, id).is_none() {
+            remove_file(&path);
+            repo::finish(pool, id, JobState::Failed, Some(&FileProblem::Interrupted)).await?;
+        }
+    }
+    for (id, path) in repo::stale_jobs(pool, now() - chrono::Duration::hours(24)).await? {
+        remove_file(&path);
+        repo::finish(pool, id, JobState::Cancelled, None).await?;
+    }
+    Ok(())
+}
