@@ -117,7 +117,6 @@ pub fn field_name_vi(field: &str) -> &str {
         "on_day" => "Ngày báo lại cho hộ",
         "concern" => "Kiến nghị",
         "version" => "Phiên bản",
-        "file" => "Tệp đính kèm",
         "alley" => "Ngõ",
         "age" => "Thời gian",
         "day_kind" => "Loại ngày",

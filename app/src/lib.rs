@@ -18,7 +18,6 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::features::auth::sign_in_page::SignInPage;
-use crate::features::transfer::data_page::DataPage;
 use crate::features::board::{
     board_page::BoardPage, register_page::RegisterPage, registration_page::RegistrationPage,
 };
@@ -35,6 +34,7 @@ use crate::features::org::{
     member_page::MemberPage,
     members_page::MembersPage,
 };
+use crate::features::transfer::data_page::DataPage;
 use crate::features::visits::{
     coverage_page::CoveragePage, household_page::HouseholdPage, my_page::MyPage,
     offline_page::OfflinePage,

@@ -138,7 +138,11 @@ async fn the_demo_has_a_calendar_and_every_concern_a_clock() {
         5
     );
     assert_eq!(
-        scalar(&pool, "SELECT COUNT(*) FROM concerns WHERE state_since IS NULL").await,
+        scalar(
+            &pool,
+            "SELECT COUNT(*) FROM concerns WHERE state_since IS NULL"
+        )
+        .await,
         0
     );
     // Every concern that waits for someone has a deadline; the others none.
@@ -189,9 +193,17 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
 
     // The member reports it on Monday 23rd: the cell has five working days.
     let monday = d(2026, 11, 23);
-    let v = repo::take_step(&pool, &cell, id, member1, MEMBER, &step(Step::Report, 1, ""), monday)
-        .await
-        .unwrap();
+    let v = repo::take_step(
+        &pool,
+        &cell,
+        id,
+        member1,
+        MEMBER,
+        &step(Step::Report, 1, ""),
+        monday,
+    )
+    .await
+    .unwrap();
     assert_eq!(v, 2);
     assert_eq!(
         due_of(&pool, id).await,
@@ -199,30 +211,66 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
     );
 
     // The member may not refer it: that is the cell's step.
-    let refused = repo::take_step(&pool, &cell, id, member1, MEMBER, &step(Step::Refer, 2, ""), monday)
-        .await
-        .unwrap_err();
+    let refused = repo::take_step(
+        &pool,
+        &cell,
+        id,
+        member1,
+        MEMBER,
+        &step(Step::Refer, 2, ""),
+        monday,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(refused, AppError::Forbidden);
 
     // A stale version is a conflict, and a step from the wrong state is refused.
-    let stale = repo::take_step(&pool, &cell, id, secretary, SECRETARY, &step(Step::Refer, 1, ""), monday)
-        .await
-        .unwrap_err();
+    let stale = repo::take_step(
+        &pool,
+        &cell,
+        id,
+        secretary,
+        SECRETARY,
+        &step(Step::Refer, 1, ""),
+        monday,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(stale, AppError::Conflict);
-    let wrong = repo::take_step(&pool, &cell, id, secretary, SECRETARY, &step(Step::Inform, 2, ""), monday)
-        .await
-        .unwrap_err();
+    let wrong = repo::take_step(
+        &pool,
+        &cell,
+        id,
+        secretary,
+        SECRETARY,
+        &step(Step::Inform, 2, ""),
+        monday,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(wrong, AppError::invalid("step", Problem::UnknownChoice));
 
     // The secretary refers it to the committee: fifteen working days for a written answer.
     let tuesday = d(2026, 11, 24);
-    repo::take_step(&pool, &cell, id, secretary, SECRETARY, &step(Step::Refer, 2, "Vượt thẩm quyền."), tuesday)
-        .await
-        .unwrap();
+    repo::take_step(
+        &pool,
+        &cell,
+        id,
+        secretary,
+        SECRETARY,
+        &step(Step::Refer, 2, "Vượt thẩm quyền."),
+        tuesday,
+    )
+    .await
+    .unwrap();
     assert_eq!(due_of(&pool, id).await.2, Some(d(2026, 12, 15)));
 
     // Only the committee answers in writing; the secretary cannot.
-    let mut written = step(Step::AnswerInWriting, 3, "Đã giao phường sửa đèn trong tuần.");
+    let mut written = step(
+        Step::AnswerInWriting,
+        3,
+        "Đã giao phường sửa đèn trong tuần.",
+    );
     assert_eq!(
         repo::take_step(&pool, &cell, id, secretary, SECRETARY, &written, tuesday)
             .await
@@ -235,21 +283,36 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         bytes: b"%PDF-1.7 demo".to_vec(),
     });
     let answered_on = d(2026, 12, 1);
-    repo::take_step(&pool, &cell, id, committee, COMMITTEE, &written, answered_on)
-        .await
-        .unwrap();
+    repo::take_step(
+        &pool,
+        &cell,
+        id,
+        committee,
+        COMMITTEE,
+        &written,
+        answered_on,
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        scalar(&pool, &format!("SELECT COUNT(*) FROM concern_files WHERE concern_id = {id}")).await,
+        scalar(
+            &pool,
+            &format!("SELECT COUNT(*) FROM concern_files WHERE concern_id = {id}")
+        )
+        .await,
         1
     );
 
     // The member tells the household, dated the day it happened.
     let mut inform = step(Step::Inform, 4, "Đã báo ông Hùng.");
     inform.on_day = Some(d(2026, 11, 30));
-    assert!(matches!(
-        repo::take_step(&pool, &cell, id, member1, MEMBER, &inform, d(2026, 12, 2)).await,
-        Err(AppError::Invalid { .. })
-    ), "before the answer it carries");
+    assert!(
+        matches!(
+            repo::take_step(&pool, &cell, id, member1, MEMBER, &inform, d(2026, 12, 2)).await,
+            Err(AppError::Invalid { .. })
+        ),
+        "before the answer it carries"
+    );
     inform.on_day = Some(d(2026, 12, 2));
     repo::take_step(&pool, &cell, id, member1, MEMBER, &inform, d(2026, 12, 2))
         .await
@@ -273,14 +336,19 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
     .await
     .unwrap();
     let names: Vec<&str> = steps.iter().map(|s| s.0.as_str()).collect();
-    assert_eq!(names, ["raise", "report", "refer", "answer_in_writing", "inform"]);
+    assert_eq!(
+        names,
+        ["raise", "report", "refer", "answer_in_writing", "inform"]
+    );
     for (name, on, due) in &steps[1..] {
         assert!(on <= due, "{name} on {on:?}, due {due:?}");
     }
     assert_eq!(
         scalar(
             &pool,
-            &format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'concern' AND entity_id = {id}")
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'concern' AND entity_id = {id}"
+            )
         )
         .await,
         5
@@ -306,16 +374,32 @@ async fn urgent_concerns_and_days_off_move_the_deadline() {
 
     // The committee gives Monday 23rd off: open deadlines move by a working day.
     let committee = user(&pool, "committee").await;
-    repo::add_day(&pool, cell.ward_id, committee, d(2026, 11, 23), DayKind::Off, "Nghỉ bù", today())
-        .await
-        .unwrap();
+    repo::add_day(
+        &pool,
+        cell.ward_id,
+        committee,
+        d(2026, 11, 23),
+        DayKind::Off,
+        "Nghỉ bù",
+        today(),
+    )
+    .await
+    .unwrap();
     assert_eq!(due_of(&pool, urgent).await.2, Some(d(2026, 11, 24)));
     assert_eq!(due_of(&pool, normal).await.2, Some(d(2026, 11, 25)));
     // A day already in the calendar is a conflict.
     assert_eq!(
-        repo::add_day(&pool, cell.ward_id, committee, d(2026, 11, 23), DayKind::Off, "x", today())
-            .await
-            .unwrap_err(),
+        repo::add_day(
+            &pool,
+            cell.ward_id,
+            committee,
+            d(2026, 11, 23),
+            DayKind::Off,
+            "x",
+            today()
+        )
+        .await
+        .unwrap_err(),
         AppError::Conflict
     );
 
@@ -371,12 +455,28 @@ async fn the_inbox_and_on_time_rates_match_the_steps() {
     // Raised on Monday 2 November, reported a day late (due Wednesday 4th, reported Thursday
     // 5th), then referred on time.
     let id = raise(&pool, &cell, Urgency::Normal, d(2026, 11, 2)).await;
-    repo::take_step(&pool, &cell, id, secretary, SECRETARY, &step(Step::Report, 1, ""), d(2026, 11, 5))
-        .await
-        .unwrap();
-    repo::take_step(&pool, &cell, id, secretary, SECRETARY, &step(Step::Refer, 2, ""), d(2026, 11, 6))
-        .await
-        .unwrap();
+    repo::take_step(
+        &pool,
+        &cell,
+        id,
+        secretary,
+        SECRETARY,
+        &step(Step::Report, 1, ""),
+        d(2026, 11, 5),
+    )
+    .await
+    .unwrap();
+    repo::take_step(
+        &pool,
+        &cell,
+        id,
+        secretary,
+        SECRETARY,
+        &step(Step::Refer, 2, ""),
+        d(2026, 11, 6),
+    )
+    .await
+    .unwrap();
 
     let after = repo::inbox(&pool, ward, "", true, today()).await.unwrap();
     assert_eq!(after.referred.len(), referred_before + 1);

@@ -69,8 +69,16 @@ async fn secretary(pool: &Pool) -> i64 {
 async fn totals(pool: &Pool, cell: &CellScope) -> (i64, i64, i64, i64) {
     let c = cell.cell_id;
     (
-        scalar(pool, &format!("SELECT COUNT(*) FROM members WHERE cell_id = {c}")).await,
-        scalar(pool, &format!("SELECT COUNT(*) FROM households WHERE cell_id = {c}")).await,
+        scalar(
+            pool,
+            &format!("SELECT COUNT(*) FROM members WHERE cell_id = {c}"),
+        )
+        .await,
+        scalar(
+            pool,
+            &format!("SELECT COUNT(*) FROM households WHERE cell_id = {c}"),
+        )
+        .await,
         scalar(
             pool,
             &format!("SELECT COUNT(*) FROM assignments WHERE cell_id = {c} AND ended_at IS NULL"),
@@ -78,7 +86,9 @@ async fn totals(pool: &Pool, cell: &CellScope) -> (i64, i64, i64, i64) {
         .await,
         scalar(
             pool,
-            &format!("SELECT COUNT(*) FROM assignments WHERE cell_id = {c} AND ended_at IS NOT NULL"),
+            &format!(
+                "SELECT COUNT(*) FROM assignments WHERE cell_id = {c} AND ended_at IS NOT NULL"
+            ),
         )
         .await,
     )
@@ -90,7 +100,13 @@ async fn import(w: &Ward, cell: &CellScope, name: &str, commit: bool) -> JobView
     import_bytes(w, cell, name, fx::bytes(name), commit).await
 }
 
-async fn import_bytes(w: &Ward, cell: &CellScope, name: &str, bytes: Vec<u8>, commit: bool) -> JobView {
+async fn import_bytes(
+    w: &Ward,
+    cell: &CellScope,
+    name: &str,
+    bytes: Vec<u8>,
+    commit: bool,
+) -> JobView {
     let path = w.files.path().join(format!("{}-{name}", fastrand::u64(..)));
     std::fs::write(&path, bytes).unwrap();
     let path = path.to_string_lossy().into_owned();
@@ -168,11 +184,17 @@ async fn members_come_in_from_a_spreadsheet_with_a_title_above_the_headers() {
     assert_eq!(checked.counts.new, fx::MEMBERS.len() as u64);
     assert_eq!(checked.preview.rows[0].action, RowAction::New);
     assert!(
-        checked.preview.rows[0].cells.contains(&"Kiều Minh Tuấn".to_string()),
+        checked.preview.rows[0]
+            .cells
+            .contains(&"Kiều Minh Tuấn".to_string()),
         "{:?}",
         checked.preview.rows[0]
     );
-    assert_eq!(totals(&w.pool, &cell).await, before, "a check writes nothing");
+    assert_eq!(
+        totals(&w.pool, &cell).await,
+        before,
+        "a check writes nothing"
+    );
 
     let done = import(&w, &cell, "dang-vien.xlsx", true).await;
     assert_eq!(done.state, JobState::Done);
@@ -187,8 +209,20 @@ async fn members_come_in_from_a_spreadsheet_with_a_title_above_the_headers() {
     .await
     .unwrap();
     assert_eq!(
-        (phone.as_str(), status.as_str(), kind.as_str(), workplace.as_str(), alley.as_str()),
-        ("0936118452", "working_away", "dv213", "Công ty Điện lực Ba Đình", "Hàng Than")
+        (
+            phone.as_str(),
+            status.as_str(),
+            kind.as_str(),
+            workplace.as_str(),
+            alley.as_str()
+        ),
+        (
+            "0936118452",
+            "working_away",
+            "dv213",
+            "Công ty Điện lực Ba Đình",
+            "Hàng Than"
+        )
     );
     let statuses = scalar(
         &w.pool,
@@ -198,7 +232,11 @@ async fn members_come_in_from_a_spreadsheet_with_a_title_above_the_headers() {
     .await;
     assert_eq!(statuses, 2, "every new member's status enters its history");
     assert_eq!(
-        scalar(&w.pool, "SELECT COUNT(*) FROM audit_log WHERE action = 'import'").await,
+        scalar(
+            &w.pool,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'import'"
+        )
+        .await,
         1
     );
 
@@ -213,7 +251,10 @@ async fn members_come_in_from_a_spreadsheet_with_a_title_above_the_headers() {
 async fn households_and_their_members_come_in_and_a_second_file_updates_them() {
     let w = seeded().await;
     let cell = cell_scope(&w.pool, 0).await;
-    assert_eq!(import(&w, &cell, "dang-vien.xlsx", true).await.state, JobState::Done);
+    assert_eq!(
+        import(&w, &cell, "dang-vien.xlsx", true).await.state,
+        JobState::Done
+    );
     let before = totals(&w.pool, &cell).await;
 
     let done = import(&w, &cell, "ho-gia-dinh.xlsx", true).await;
@@ -238,7 +279,13 @@ async fn households_and_their_members_come_in_and_a_second_file_updates_them() {
         .await
         .unwrap();
     assert_eq!(
-        (house_no.as_str(), alley.as_str(), size, phone.as_str(), member.as_str()),
+        (
+            house_no.as_str(),
+            alley.as_str(),
+            size,
+            phone.as_str(),
+            member.as_str()
+        ),
         ("2", "Ngõ 12 Hàng Than", 4, "0912301222", "Kiều Minh Tuấn")
     );
     assert_eq!(tags, "");
@@ -247,16 +294,23 @@ async fn households_and_their_members_come_in_and_a_second_file_updates_them() {
         check::day_start(NaiveDate::from_ymd_opt(2024, 1, 15).unwrap()),
         "the day the file gives, from midnight in Vietnam"
     );
-    let tags: String = sqlx::query_scalar("SELECT tags FROM households WHERE head_name = 'Ông Thị Mận'")
-        .fetch_one(&w.pool)
-        .await
-        .unwrap();
+    let tags: String =
+        sqlx::query_scalar("SELECT tags FROM households WHERE head_name = 'Ông Thị Mận'")
+            .fetch_one(&w.pool)
+            .await
+            .unwrap();
     assert_eq!(tags, ",poor,disability,");
 
     // The same households in other encodings are the same households.
     for name in ["ho-gia-dinh-windows-1258.csv", "ho-gia-dinh-utf16.txt"] {
         let v = import(&w, &cell, name, true).await;
-        assert_eq!(v.state, JobState::Done, "{name}: {:?} {:?}", problems(&v), v.failure);
+        assert_eq!(
+            v.state,
+            JobState::Done,
+            "{name}: {:?} {:?}",
+            problems(&v),
+            v.failure
+        );
         assert_eq!(
             (v.counts.new, v.counts.updated, v.counts.unchanged),
             (0, 0, fx::HOUSEHOLDS.len() as u64),
@@ -272,10 +326,11 @@ async fn households_and_their_members_come_in_and_a_second_file_updates_them() {
         (v.counts.new, v.counts.updated, v.counts.unchanged),
         (1, 1, fx::HOUSEHOLDS.len() as u64 - 1)
     );
-    let size: i64 = sqlx::query_scalar("SELECT size FROM households WHERE head_name = 'Cù Văn Thọ'")
-        .fetch_one(&w.pool)
-        .await
-        .unwrap();
+    let size: i64 =
+        sqlx::query_scalar("SELECT size FROM households WHERE head_name = 'Cù Văn Thọ'")
+            .fetch_one(&w.pool)
+            .await
+            .unwrap();
     assert_eq!(size, 5);
     let end = totals(&w.pool, &cell).await;
     assert_eq!((end.1, end.2), (after.1 + 1, after.2 + 1));
@@ -285,7 +340,10 @@ async fn households_and_their_members_come_in_and_a_second_file_updates_them() {
 async fn every_problem_of_a_broken_file_is_shown_at_once_and_nothing_is_written() {
     let w = seeded().await;
     let cell = cell_scope(&w.pool, 0).await;
-    assert_eq!(import(&w, &cell, "dang-vien.xlsx", true).await.state, JobState::Done);
+    assert_eq!(
+        import(&w, &cell, "dang-vien.xlsx", true).await.state,
+        JobState::Done
+    );
     let before = totals(&w.pool, &cell).await;
     let audits = scalar(&w.pool, "SELECT COUNT(*) FROM audit_log").await;
 
@@ -294,7 +352,10 @@ async fn every_problem_of_a_broken_file_is_shown_at_once_and_nothing_is_written(
     assert_eq!(problems(&v), fx::BROKEN_PROBLEMS);
     assert_eq!(v.errors_total, fx::BROKEN_PROBLEMS.len() as u64);
     assert_eq!(totals(&w.pool, &cell).await, before);
-    assert_eq!(scalar(&w.pool, "SELECT COUNT(*) FROM audit_log").await, audits);
+    assert_eq!(
+        scalar(&w.pool, "SELECT COUNT(*) FROM audit_log").await,
+        audits
+    );
 }
 
 #[tokio::test]
@@ -307,10 +368,26 @@ async fn broken_and_empty_files_are_named_not_crashed_on() {
         p.to_string_lossy().into_owned()
     };
     let cases: Vec<(&str, Vec<u8>, FileProblem)> = vec![
-        ("tep-hong.xlsx", fx::bytes("tep-hong.xlsx"), FileProblem::Unreadable),
-        ("trang-trong.xlsx", fx::bytes("trang-trong.xlsx"), FileProblem::EmptySheet),
-        ("anh.png", vec![0x89, b'P', b'N', b'G'], FileProblem::UnknownFormat),
-        ("bang.xlsx", b"Chu ho,So nha\nAn,1\n".to_vec(), FileProblem::Unreadable),
+        (
+            "tep-hong.xlsx",
+            fx::bytes("tep-hong.xlsx"),
+            FileProblem::Unreadable,
+        ),
+        (
+            "trang-trong.xlsx",
+            fx::bytes("trang-trong.xlsx"),
+            FileProblem::EmptySheet,
+        ),
+        (
+            "anh.png",
+            vec![0x89, b'P', b'N', b'G'],
+            FileProblem::UnknownFormat,
+        ),
+        (
+            "bang.xlsx",
+            b"Chu ho,So nha\nAn,1\n".to_vec(),
+            FileProblem::Unreadable,
+        ),
         ("so.csv", b"1,2,3\n4,5,6\n".to_vec(), FileProblem::NoHeader),
     ];
     for (name, bytes, want) in cases {
@@ -354,7 +431,9 @@ async fn a_cancelled_import_writes_nothing() {
     .await
     .unwrap();
     let progress = Arc::new(Progress::default());
-    progress.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    progress
+        .cancel
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     let work = Work {
         cell: cell.clone(),
         job_id: id,
@@ -368,25 +447,37 @@ async fn a_cancelled_import_writes_nothing() {
         today: today(),
         commit: true,
     };
-    assert_eq!(job::run(&w.pool, &work, &progress).await, JobState::Cancelled);
+    assert_eq!(
+        job::run(&w.pool, &work, &progress).await,
+        JobState::Cancelled
+    );
     assert_eq!(totals(&w.pool, &cell).await, before);
-    assert!(!std::path::Path::new(&path).exists(), "the upload is deleted");
+    assert!(
+        !std::path::Path::new(&path).exists(),
+        "the upload is deleted"
+    );
 }
 
 #[tokio::test]
 async fn a_write_that_fails_half_way_leaves_nothing_behind() {
     let w = seeded().await;
     let cell = cell_scope(&w.pool, 0).await;
-    assert_eq!(import(&w, &cell, "dang-vien.xlsx", true).await.state, JobState::Done);
+    assert_eq!(
+        import(&w, &cell, "dang-vien.xlsx", true).await.state,
+        JobState::Done
+    );
     // A plan made now, written after someone else gave the first household to a member:
     // the new households are inserted first, then the second active assignment of a
     // household is refused (rule R2) and everything is rolled back.
-    let existing = repo::existing(&w.pool, &cell, ImportKind::Households).await.unwrap();
+    let existing = repo::existing(&w.pool, &cell, ImportKind::Households)
+        .await
+        .unwrap();
     let sheet_bytes = fx::bytes("ho-gia-dinh-cap-nhat.csv");
     let opened = app::features::transfer::read::open(sheet_bytes, "x.csv", None).unwrap();
     let sheet = opened.read_sheet(&opened.sheets[0], None, &|_| {}).unwrap();
     let headers = app::features::transfer::read::find_headers(&sheet).unwrap();
-    let mapping = app::features::transfer::read::guess_mapping(ImportKind::Households, &headers.names);
+    let mapping =
+        app::features::transfer::read::guess_mapping(ImportKind::Households, &headers.names);
     let cx = check::Context {
         kind: ImportKind::Households,
         mapping: &mapping,
@@ -439,13 +530,23 @@ async fn remembered_columns_are_used_for_the_next_file() {
     let w = seeded().await;
     let cell = cell_scope(&w.pool, 0).await;
     // A header nobody would guess, mapped by hand once.
-    let csv = "Tên cụ thể,Năm sinh\nKiều Minh Tuấn,1962\n".as_bytes().to_vec();
+    let csv = "Tên cụ thể,Năm sinh\nKiều Minh Tuấn,1962\n"
+        .as_bytes()
+        .to_vec();
     let path = w.files.path().join("dv.csv");
     std::fs::write(&path, &csv).unwrap();
     let path = path.to_string_lossy().into_owned();
-    let ins = job::inspect(&w.pool, &cell, &path, "dv.csv", None, None, Some(ImportKind::Members))
-        .await
-        .unwrap();
+    let ins = job::inspect(
+        &w.pool,
+        &cell,
+        &path,
+        "dv.csv",
+        None,
+        None,
+        Some(ImportKind::Members),
+    )
+    .await
+    .unwrap();
     assert_eq!(ins.mapping, vec![None, Some(Field::BirthYear)]);
     assert!(!ins.remembered);
     repo::save_mapping(
@@ -457,16 +558,35 @@ async fn remembered_columns_are_used_for_the_next_file() {
     )
     .await
     .unwrap();
-    let again = job::inspect(&w.pool, &cell, &path, "dv.csv", None, None, Some(ImportKind::Members))
-        .await
-        .unwrap();
-    assert_eq!(again.mapping, vec![Some(Field::FullName), Some(Field::BirthYear)]);
+    let again = job::inspect(
+        &w.pool,
+        &cell,
+        &path,
+        "dv.csv",
+        None,
+        None,
+        Some(ImportKind::Members),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        again.mapping,
+        vec![Some(Field::FullName), Some(Field::BirthYear)]
+    );
     assert!(again.remembered);
     // Another cell remembers nothing of it.
     let other = cell_scope(&w.pool, 1).await;
-    let there = job::inspect(&w.pool, &other, &path, "dv.csv", None, None, Some(ImportKind::Members))
-        .await
-        .unwrap();
+    let there = job::inspect(
+        &w.pool,
+        &other,
+        &path,
+        "dv.csv",
+        None,
+        None,
+        Some(ImportKind::Members),
+    )
+    .await
+    .unwrap();
     assert_eq!(there.mapping, vec![None, Some(Field::BirthYear)]);
 }
 
@@ -505,7 +625,9 @@ async fn a_cells_export_holds_everything_of_that_cell_only() {
     for t in &tables {
         let col = t.headers.iter().position(|h| *h == "Chi bộ").unwrap();
         assert!(
-            t.rows.iter().all(|r| r[col] == export::Value::Text(cell.name.clone())),
+            t.rows
+                .iter()
+                .all(|r| r[col] == export::Value::Text(cell.name.clone())),
             "{:?}",
             t.sheet
         );
@@ -515,10 +637,16 @@ async fn a_cells_export_holds_everything_of_that_cell_only() {
     let bytes = export::xlsx(&tables).unwrap();
     use calamine::{Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    let names: Vec<String> = ExportSheet::ALL.iter().map(|s| s.title_vi().to_string()).collect();
+    let names: Vec<String> = ExportSheet::ALL
+        .iter()
+        .map(|s| s.title_vi().to_string())
+        .collect();
     assert_eq!(wb.sheet_names(), names);
     let visits = wb.worksheet_range("Lần thăm").unwrap();
-    assert_eq!(visits.get_value((0, 1)), Some(&Data::String("Ngày thăm".into())));
+    assert_eq!(
+        visits.get_value((0, 1)),
+        Some(&Data::String("Ngày thăm".into()))
+    );
     assert!(matches!(visits.get_value((1, 1)), Some(Data::DateTime(_))));
 
     // An exported households sheet comes back in as the same households.
@@ -550,4 +678,3 @@ fn the_sample_files_are_up_to_date() {
         }
     }
 }
-

@@ -113,8 +113,8 @@ test("a concern goes from a member's phone to a written answer and back to the h
 test("the cell's board shows concerns by state, and a card's menu takes a step", async ({ page }, info) => {
   test.skip(info.project.name === "phone", "one project moves the shared card");
   await signIn(page, "secretary2");
-  await page.getByRole("link", { name: "Chi bộ" }).first().click();
-  await hydrated(page);
+  await page.getByRole("link", { name: "Chi bộ", exact: true }).click();
+  await page.getByRole("link", { name: "Chi bộ Tổ dân phố số 2" }).click();
   await page.getByRole("link", { name: "Kiến nghị", exact: true }).click();
   await hydrated(page);
   await expect(page.getByText(/Kéo thẻ sang cột khác/)).toBeVisible();

@@ -7,10 +7,10 @@ pub mod telemetry;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use app::features::transfer::{export, job as imports};
 use app::server::auth::Backend;
 use app::server::db::{self, Pool};
 use app::server::{AppState, demo};
-use app::features::transfer::{export, job as imports};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -209,7 +209,13 @@ async fn concern_file(
     let ascii: String = stored
         .name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
@@ -220,7 +226,10 @@ async fn concern_file(
             (header::CONTENT_TYPE, stored.kind.content_type().to_string()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_string(),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         stored.bytes,

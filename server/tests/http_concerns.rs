@@ -49,15 +49,21 @@ async fn raised_by_member1(app: &TestApp, client_id: &str) -> i64 {
     let cookie = app.sign_in("member1").await;
     let household = own_household(app, "member1").await;
     let res = app
-        .call("concerns/raise", &raise_args(household, client_id), Some(&cookie))
+        .call(
+            "concerns/raise",
+            &raise_args(household, client_id),
+            Some(&cookie),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     res.json().as_i64().unwrap()
 }
 
 async fn version(app: &TestApp, concern: i64) -> i64 {
-    app.id(&format!("SELECT version FROM concerns WHERE id = {concern}"))
-        .await
+    app.id(&format!(
+        "SELECT version FROM concerns WHERE id = {concern}"
+    ))
+    .await
 }
 
 async fn state(app: &TestApp, concern: i64) -> String {
@@ -157,7 +163,9 @@ async fn get_file(app: &TestApp, file: i64, cookie: Option<&str>) -> Answer {
 async fn every_concern_function_refuses_strangers() {
     let app = app().await;
     let cell = app.cell(0).await;
-    let ward = app.id("SELECT ward_id FROM org_units WHERE kind = 'cell' LIMIT 1").await;
+    let ward = app
+        .id("SELECT ward_id FROM org_units WHERE kind = 'cell' LIMIT 1")
+        .await;
     let household = household_of_cell(&app, 0).await;
     let concern = app.id("SELECT id FROM concerns ORDER BY id LIMIT 1").await;
     let calls: Vec<(&str, Vec<(&str, String)>)> = vec![
@@ -201,7 +209,12 @@ async fn every_concern_function_refuses_strangers() {
     ];
     for (endpoint, args) in calls {
         let res = app.call(endpoint, &args, None).await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}: {}",
+            res.body
+        );
     }
     let res = written_answer(&app, concern, 1, "x", None, None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
@@ -223,18 +236,30 @@ async fn a_member_raises_on_their_own_households_only() {
     // Another member's household, another cell's household: refused, nothing stored.
     for household in [theirs, other_cell] {
         let res = app
-            .call("concerns/raise", &raise_args(household, "refused-0001"), Some(&member1))
+            .call(
+                "concerns/raise",
+                &raise_args(household, "refused-0001"),
+                Some(&member1),
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
     }
     let secretary2 = app.sign_in("secretary2").await;
     let res = app
-        .call("concerns/raise", &raise_args(mine, "refused-0002"), Some(&secretary2))
+        .call(
+            "concerns/raise",
+            &raise_args(mine, "refused-0002"),
+            Some(&secretary2),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let viewer = app.sign_in("viewer").await;
     let res = app
-        .call("concerns/raise", &raise_args(mine, "refused-0003"), Some(&viewer))
+        .call(
+            "concerns/raise",
+            &raise_args(mine, "refused-0003"),
+            Some(&viewer),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 
@@ -250,7 +275,12 @@ async fn a_member_raises_on_their_own_households_only() {
         let mut args = raise_args(mine, "bad-input-0001");
         args[i].1 = value;
         let res = app.call("concerns/raise", &args, Some(&member1)).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            res.body
+        );
         assert_eq!(res.json()["Invalid"]["field"], field, "{}", res.body);
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM concerns").await, before);
@@ -258,15 +288,26 @@ async fn a_member_raises_on_their_own_households_only() {
     // The happy path: raised, with the member, its clock started and an audit row; a
     // resend of the same form stores nothing more.
     let res = app
-        .call("concerns/raise", &raise_args(mine, "happy-000001"), Some(&member1))
+        .call(
+            "concerns/raise",
+            &raise_args(mine, "happy-000001"),
+            Some(&member1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let id = res.json().as_i64().unwrap();
     let again = app
-        .call("concerns/raise", &raise_args(mine, "happy-000001"), Some(&member1))
+        .call(
+            "concerns/raise",
+            &raise_args(mine, "happy-000001"),
+            Some(&member1),
+        )
         .await;
     assert_eq!(again.json().as_i64(), Some(id));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM concerns").await, before + 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM concerns").await,
+        before + 1
+    );
     let m1 = app.member_of("member1").await;
     assert_eq!(
         count(
@@ -282,7 +323,9 @@ async fn a_member_raises_on_their_own_households_only() {
     assert_eq!(
         count(
             &app,
-            &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'raise_concern' AND entity_id = {id}")
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'raise_concern' AND entity_id = {id}"
+            )
         )
         .await,
         1
@@ -292,7 +335,11 @@ async fn a_member_raises_on_their_own_households_only() {
     // after it carries it.
     let secretary1 = app.sign_in("secretary1").await;
     let res = app
-        .call("concerns/raise", &raise_args(theirs, "secretary-0001"), Some(&secretary1))
+        .call(
+            "concerns/raise",
+            &raise_args(theirs, "secretary-0001"),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let id = res.json().as_i64().unwrap();
@@ -326,24 +373,40 @@ async fn each_step_belongs_to_its_role() {
     }
     // An unknown concern answers like one out of scope.
     let res = app
-        .call("concerns/step", &step_args(999_999, "report", 1, ""), Some(&member1))
+        .call(
+            "concerns/step",
+            &step_args(999_999, "report", 1, ""),
+            Some(&member1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     // Bad input: an unknown step, a stale version.
     let res = app
-        .call("concerns/step", &step_args(id, "teleport", 1, ""), Some(&member1))
+        .call(
+            "concerns/step",
+            &step_args(id, "teleport", 1, ""),
+            Some(&member1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json()["Invalid"]["field"], "step");
     let res = app
-        .call("concerns/step", &step_args(id, "report", 7, ""), Some(&member1))
+        .call(
+            "concerns/step",
+            &step_args(id, "report", 7, ""),
+            Some(&member1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
     assert_eq!(state(&app, id).await, "raised");
 
     // member1 reports it.
     let res = app
-        .call("concerns/step", &step_args(id, "report", 1, ""), Some(&member1))
+        .call(
+            "concerns/step",
+            &step_args(id, "report", 1, ""),
+            Some(&member1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json().as_i64(), Some(2));
@@ -357,12 +420,20 @@ async fn each_step_belongs_to_its_role() {
     }
     // Referring outside needs the body it goes to.
     let res = app
-        .call("concerns/step", &step_args(id, "refer_outside", 2, "Hội Phụ nữ"), Some(&secretary1))
+        .call(
+            "concerns/step",
+            &step_args(id, "refer_outside", 2, "Hội Phụ nữ"),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json()["Invalid"]["field"], "target");
     let res = app
-        .call("concerns/step", &step_args(id, "refer", 2, "Vượt thẩm quyền chi bộ."), Some(&secretary1))
+        .call(
+            "concerns/step",
+            &step_args(id, "refer", 2, "Vượt thẩm quyền chi bộ."),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(state(&app, id).await, "referred_to_committee");
@@ -374,16 +445,36 @@ async fn each_step_belongs_to_its_role() {
     }
     // Nor through the plain step.
     let res = app
-        .call("concerns/step", &step_args(id, "answer_in_writing", 3, "x"), Some(&secretary1))
+        .call(
+            "concerns/step",
+            &step_args(id, "answer_in_writing", 3, "x"),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 
     // A file that is not a PDF or an image, or one too big, is refused: nothing changes.
-    let res = written_answer(&app, id, 3, "Văn bản.", Some(("a.pdf", b"MZ\x90\x00 not a pdf")), Some(&committee)).await;
+    let res = written_answer(
+        &app,
+        id,
+        3,
+        "Văn bản.",
+        Some(("a.pdf", b"MZ\x90\x00 not a pdf")),
+        Some(&committee),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert_eq!(res.json()["Invalid"]["field"], "file");
     let big = vec![b'%'; app::features::concerns::model::MAX_FILE_BYTES + 10];
-    let res = written_answer(&app, id, 3, "Văn bản.", Some(("big.pdf", &big)), Some(&committee)).await;
+    let res = written_answer(
+        &app,
+        id,
+        3,
+        "Văn bản.",
+        Some(("big.pdf", &big)),
+        Some(&committee),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert_eq!(res.json()["Invalid"]["field"], "file");
     let res = written_answer(&app, id, 3, "  ", None, Some(&committee)).await;
@@ -405,7 +496,9 @@ async fn each_step_belongs_to_its_role() {
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(state(&app, id).await, "answered_in_writing");
-    let file = app.id("SELECT id FROM concern_files ORDER BY id DESC LIMIT 1").await;
+    let file = app
+        .id("SELECT id FROM concern_files ORDER BY id DESC LIMIT 1")
+        .await;
 
     // The file goes to those who may read the concern, as a download, and to nobody else.
     let got = get_file(&app, file, Some(&member1)).await;
@@ -418,9 +511,15 @@ async fn each_step_belongs_to_its_role() {
     assert_eq!(got.headers["x-content-type-options"], "nosniff");
     assert_eq!(got.body.as_bytes(), pdf);
     for who in [&member2, &secretary2] {
-        assert_eq!(get_file(&app, file, Some(who)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            get_file(&app, file, Some(who)).await.status,
+            StatusCode::FORBIDDEN
+        );
     }
-    assert_eq!(get_file(&app, 999_999, Some(&member1)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get_file(&app, 999_999, Some(&member1)).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // member1 tells the household: a day before the answer, or in the future, is refused.
     let v = version(&app, id).await;
@@ -444,26 +543,46 @@ async fn each_step_belongs_to_its_role() {
     // The member cannot close or reopen; the secretary closes.
     let v = version(&app, id).await;
     let res = app
-        .call("concerns/step", &step_args(id, "close", v, ""), Some(&member1))
+        .call(
+            "concerns/step",
+            &step_args(id, "close", v, ""),
+            Some(&member1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = app
-        .call("concerns/step", &step_args(id, "close", v, ""), Some(&secretary1))
+        .call(
+            "concerns/step",
+            &step_args(id, "close", v, ""),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     // Reopening needs its reason.
     let res = app
-        .call("concerns/step", &step_args(id, "reopen", v + 1, ""), Some(&secretary1))
+        .call(
+            "concerns/step",
+            &step_args(id, "reopen", v + 1, ""),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json()["Invalid"]["field"], "text");
     let res = app
-        .call("concerns/step", &step_args(id, "reopen", v + 1, "Gia đình báo đèn lại hỏng."), Some(&secretary1))
+        .call(
+            "concerns/step",
+            &step_args(id, "reopen", v + 1, "Gia đình báo đèn lại hỏng."),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(state(&app, id).await, "reported");
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM concern_events WHERE concern_id = {id}")).await,
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM concern_events WHERE concern_id = {id}")
+        )
+        .await,
         7
     );
 }
@@ -482,7 +601,11 @@ async fn a_concern_page_is_for_its_member_and_its_cells_readers() {
     ] {
         let cookie = app.sign_in(user).await;
         let res = app
-            .call("concerns/get", &[("concern", id.to_string())], Some(&cookie))
+            .call(
+                "concerns/get",
+                &[("concern", id.to_string())],
+                Some(&cookie),
+            )
             .await;
         assert_eq!(res.status, status, "{user}: {}", res.body);
         if status == StatusCode::OK {
@@ -496,7 +619,11 @@ async fn a_concern_page_is_for_its_member_and_its_cells_readers() {
     }
     let member1 = app.sign_in("member1").await;
     let res = app
-        .call("concerns/get", &[("concern", "999999".into())], Some(&member1))
+        .call(
+            "concerns/get",
+            &[("concern", "999999".into())],
+            Some(&member1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = app
@@ -551,7 +678,11 @@ async fn the_board_and_hot_spots_are_for_the_cells_readers() {
 
     // The board holds every concern of the cell in its column, and only the cell's.
     let res = app
-        .call("concerns/board", &[("cell", cell0.to_string())], Some(&secretary1))
+        .call(
+            "concerns/board",
+            &[("cell", cell0.to_string())],
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let board = res.json();
@@ -587,7 +718,11 @@ async fn the_board_and_hot_spots_are_for_the_cells_readers() {
     }
 
     let res = app
-        .call("concerns/hot_spots", &[("cell", cell0.to_string())], Some(&secretary1))
+        .call(
+            "concerns/hot_spots",
+            &[("cell", cell0.to_string())],
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     let flagged = count(
@@ -607,7 +742,9 @@ async fn the_board_and_hot_spots_are_for_the_cells_readers() {
 #[tokio::test]
 async fn the_inbox_and_calendar_belong_to_the_ward() {
     let app = app().await;
-    let ward = app.id("SELECT ward_id FROM org_units WHERE kind = 'cell' LIMIT 1").await;
+    let ward = app
+        .id("SELECT ward_id FROM org_units WHERE kind = 'cell' LIMIT 1")
+        .await;
     let committee = app.sign_in("committee").await;
     let viewer = app.sign_in("viewer").await;
     let secretary1 = app.sign_in("secretary1").await;
@@ -619,13 +756,21 @@ async fn the_inbox_and_calendar_belong_to_the_ward() {
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{endpoint}");
         }
         let res = app
-            .call(endpoint, &[("ward", "999999".into()), ("year", "2026".into())], Some(&committee))
+            .call(
+                endpoint,
+                &[("ward", "999999".into()), ("year", "2026".into())],
+                Some(&committee),
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{endpoint}");
     }
     // The inbox: every referred concern of the ward; the viewer reads, only the committee answers.
     let res = app
-        .call("concerns/inbox", &[("ward", ward.to_string())], Some(&committee))
+        .call(
+            "concerns/inbox",
+            &[("ward", ward.to_string())],
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     let inbox = res.json();
@@ -639,19 +784,31 @@ async fn the_inbox_and_calendar_belong_to_the_ward() {
     assert_eq!(inbox["can_answer"], true);
     assert_eq!(inbox["cells"].as_array().unwrap().len(), 3);
     let res = app
-        .call("concerns/inbox", &[("ward", ward.to_string())], Some(&viewer))
+        .call(
+            "concerns/inbox",
+            &[("ward", ward.to_string())],
+            Some(&viewer),
+        )
         .await;
     assert_eq!(res.json()["can_answer"], false);
 
     // The calendar: read by the viewer; bad years refused.
     let res = app
-        .call("concerns/calendar", &[("ward", ward.to_string()), ("year", "2026".into())], Some(&viewer))
+        .call(
+            "concerns/calendar",
+            &[("ward", ward.to_string()), ("year", "2026".into())],
+            Some(&viewer),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json()["can_edit"], false);
     assert!(res.json()["days"].as_array().unwrap().len() >= 10);
     let res = app
-        .call("concerns/calendar", &[("ward", ward.to_string()), ("year", "1800".into())], Some(&committee))
+        .call(
+            "concerns/calendar",
+            &[("ward", ward.to_string()), ("year", "1800".into())],
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json()["Invalid"]["field"], "year");
@@ -660,7 +817,9 @@ async fn the_inbox_and_calendar_belong_to_the_ward() {
 #[tokio::test]
 async fn only_the_committee_edits_the_calendar_and_deadlines() {
     let app = app().await;
-    let ward = app.id("SELECT ward_id FROM org_units WHERE kind = 'cell' LIMIT 1").await;
+    let ward = app
+        .id("SELECT ward_id FROM org_units WHERE kind = 'cell' LIMIT 1")
+        .await;
     let committee = app.sign_in("committee").await;
     let viewer = app.sign_in("viewer").await;
     let secretary1 = app.sign_in("secretary1").await;
@@ -709,7 +868,12 @@ async fn only_the_committee_edits_the_calendar_and_deadlines() {
     for (endpoint, args) in &writes {
         for who in [&viewer, &secretary1] {
             let res = app.call(endpoint, args, Some(who)).await;
-            assert_eq!(res.status, StatusCode::FORBIDDEN, "{endpoint}: {}", res.body);
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{endpoint}: {}",
+                res.body
+            );
         }
     }
     assert_eq!(days().await, before);
@@ -721,7 +885,12 @@ async fn only_the_committee_edits_the_calendar_and_deadlines() {
         (add("2026-12-24", "off", " "), "name"),
     ] {
         let res = app.call("concerns/add_day", &args, Some(&committee)).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            res.body
+        );
         assert_eq!(res.json()["Invalid"]["field"], field);
     }
     let res = app
@@ -730,7 +899,11 @@ async fn only_the_committee_edits_the_calendar_and_deadlines() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert_eq!(res.json()["Invalid"]["field"], "raised");
     let res = app
-        .call("concerns/set_deadlines", &deadlines("many"), Some(&committee))
+        .call(
+            "concerns/set_deadlines",
+            &deadlines("many"),
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     let res = app
@@ -759,14 +932,28 @@ async fn only_the_committee_edits_the_calendar_and_deadlines() {
     }
     assert!(days().await > before);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM holidays WHERE day = '2026-12-24' AND kind = 'off'").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM holidays WHERE day = '2026-12-24' AND kind = 'off'"
+        )
+        .await,
         1
     );
     assert_eq!(
-        count(&app, "SELECT normal_days FROM concern_deadlines WHERE state = 'raised'").await,
+        count(
+            &app,
+            "SELECT normal_days FROM concern_deadlines WHERE state = 'raised'"
+        )
+        .await,
         3
     );
-    let res = app.call("concerns/add_day", &add("2026-12-24", "off", "Lại"), Some(&committee)).await;
+    let res = app
+        .call(
+            "concerns/add_day",
+            &add("2026-12-24", "off", "Lại"),
+            Some(&committee),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 }
 

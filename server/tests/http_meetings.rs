@@ -35,7 +35,11 @@ async fn opened(app: &TestApp, cookie: &str) -> (i64, i64) {
     let res = app
         .call(
             "meetings/open",
-            &open_args(cell, &this_month(), &ganbo_server::today_in_vietnam().to_string()),
+            &open_args(
+                cell,
+                &this_month(),
+                &ganbo_server::today_in_vietnam().to_string(),
+            ),
             Some(cookie),
         )
         .await;
@@ -70,7 +74,12 @@ async fn raised(app: &TestApp, client_id: &str) -> (i64, i64) {
     (res.json().as_i64().unwrap(), 1)
 }
 
-fn decide_args(meeting: i64, concern: (i64, i64), decision: &str, text: &str) -> Vec<(&'static str, String)> {
+fn decide_args(
+    meeting: i64,
+    concern: (i64, i64),
+    decision: &str,
+    text: &str,
+) -> Vec<(&'static str, String)> {
     vec![
         ("meeting", meeting.to_string()),
         ("concern", concern.0.to_string()),
@@ -94,7 +103,10 @@ async fn every_meeting_function_refuses_strangers() {
             "meetings/agenda",
             vec![("cell", cell.to_string()), ("month", this_month())],
         ),
-        ("meetings/open", open_args(cell, &this_month(), "2026-11-20")),
+        (
+            "meetings/open",
+            open_args(cell, &this_month(), "2026-11-20"),
+        ),
         (
             "meetings/head",
             vec![
@@ -120,7 +132,12 @@ async fn every_meeting_function_refuses_strangers() {
     ];
     for (endpoint, args) in calls {
         let res = app.call(endpoint, &args, None).await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}: {}",
+            res.body
+        );
     }
 }
 
@@ -159,12 +176,18 @@ async fn only_the_cells_readers_see_and_only_its_writers_record() {
     assert_eq!(res.json()["can_write"], false);
     let concern = raised(&app, "meeting-rights-1").await;
     let writes: Vec<(&str, Vec<(&str, String)>)> = vec![
-        ("meetings/open", open_args(cell, &next_month().0, &next_month().1)),
+        (
+            "meetings/open",
+            open_args(cell, &next_month().0, &next_month().1),
+        ),
         (
             "meetings/attendance",
             vec![("meeting", meeting.to_string())],
         ),
-        ("meetings/decide", decide_args(meeting, concern, "refer", "")),
+        (
+            "meetings/decide",
+            decide_args(meeting, concern, "refer", ""),
+        ),
         (
             "meetings/task",
             vec![("meeting", meeting.to_string()), ("body", "Sửa đèn".into())],
@@ -174,12 +197,21 @@ async fn only_the_cells_readers_see_and_only_its_writers_record() {
     for who in [&viewer, &member1, &secretary2] {
         for (endpoint, args) in &writes {
             let res = app.call(endpoint, args, Some(who)).await;
-            assert_eq!(res.status, StatusCode::FORBIDDEN, "{endpoint}: {}", res.body);
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{endpoint}: {}",
+                res.body
+            );
         }
     }
     // Unknown meetings answer like meetings out of scope.
     let res = app
-        .call("meetings/close", &[("meeting", "999999".into())], Some(&secretary1))
+        .call(
+            "meetings/close",
+            &[("meeting", "999999".into())],
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(
@@ -201,7 +233,12 @@ async fn bad_input_names_its_field_and_changes_nothing() {
         (open_args(cell, &this_month(), "1999-01-01"), "held_on"),
     ] {
         let res = app.call("meetings/open", &args, Some(&secretary1)).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            res.body
+        );
         assert_eq!(res.json()["Invalid"]["field"], field);
     }
     let res = app
@@ -223,7 +260,12 @@ async fn bad_input_names_its_field_and_changes_nothing() {
         (decide_args(meeting, concern, "refer_outside", ""), "target"),
     ] {
         let res = app.call("meetings/decide", &args, Some(&secretary1)).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            res.body
+        );
         assert_eq!(res.json()["Invalid"]["field"], field);
     }
     let res = app
@@ -266,9 +308,16 @@ async fn bad_input_names_its_field_and_changes_nothing() {
         .await;
     assert_eq!(res.json()["Invalid"]["field"], "held_on");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM meeting_items").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM meeting_attendance").await, 0);
     assert_eq!(
-        count(&app, &format!("SELECT version FROM concerns WHERE id = {}", concern.0)).await,
+        count(&app, "SELECT COUNT(*) FROM meeting_attendance").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT version FROM concerns WHERE id = {}", concern.0)
+        )
+        .await,
         concern.1
     );
 }
@@ -282,7 +331,11 @@ async fn a_meeting_records_and_carries_over() {
     let again = app
         .call(
             "meetings/open",
-            &open_args(cell, &this_month(), &ganbo_server::today_in_vietnam().to_string()),
+            &open_args(
+                cell,
+                &this_month(),
+                &ganbo_server::today_in_vietnam().to_string(),
+            ),
             Some(&secretary1),
         )
         .await;
@@ -326,11 +379,17 @@ async fn a_meeting_records_and_carries_over() {
             args.push((leak(format!("rows[{i}][present]")), "1".into()));
         }
     }
-    let res = app.call("meetings/attendance", &args, Some(&secretary1)).await;
+    let res = app
+        .call("meetings/attendance", &args, Some(&secretary1))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json().as_i64(), Some(2));
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = {meeting}")).await,
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = {meeting}")
+        )
+        .await,
         listed.len() as i64
     );
 
@@ -339,7 +398,12 @@ async fn a_meeting_records_and_carries_over() {
     let res = app
         .call(
             "meetings/decide",
-            &decide_args(meeting, answered, "answer", "Chi bộ đã đề nghị tổ dân phố sửa đèn."),
+            &decide_args(
+                meeting,
+                answered,
+                "answer",
+                "Chi bộ đã đề nghị tổ dân phố sửa đèn.",
+            ),
             Some(&secretary1),
         )
         .await;
@@ -369,7 +433,11 @@ async fn a_meeting_records_and_carries_over() {
     );
     // The same concern, at its old version, cannot be decided twice.
     let res = app
-        .call("meetings/decide", &decide_args(meeting, answered, "refer", ""), Some(&secretary1))
+        .call(
+            "meetings/decide",
+            &decide_args(meeting, answered, "refer", ""),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 
@@ -391,63 +459,123 @@ async fn a_meeting_records_and_carries_over() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let referred = (referred.0, 2);
     let res = app
-        .call("meetings/decide", &decide_args(meeting, referred, "refer", ""), Some(&secretary1))
+        .call(
+            "meetings/decide",
+            &decide_args(meeting, referred, "refer", ""),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let outside = raised(&app, "meeting-outside-1").await;
-    let mut args = decide_args(meeting, outside, "refer_outside", "Đề nghị Hội Cựu chiến binh hòa giải.");
+    let mut args = decide_args(
+        meeting,
+        outside,
+        "refer_outside",
+        "Đề nghị Hội Cựu chiến binh hòa giải.",
+    );
     args.push(("target", "veterans_association".into()));
     let res = app.call("meetings/decide", &args, Some(&secretary1)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let deferred = raised(&app, "meeting-deferred-1").await;
     let res = app
-        .call("meetings/decide", &decide_args(meeting, deferred, "defer", "Chờ ý kiến tổ trưởng."), Some(&secretary1))
+        .call(
+            "meetings/decide",
+            &decide_args(meeting, deferred, "defer", "Chờ ý kiến tổ trưởng."),
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(
-        count(&app, &format!("SELECT COUNT(*) FROM concerns WHERE id = {} AND state = 'raised'", deferred.0)).await,
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM concerns WHERE id = {} AND state = 'raised'",
+                deferred.0
+            )
+        )
+        .await,
         1,
         "putting off takes no step"
     );
 
     // Two tasks; one done.
     let mut tasks = vec![];
-    for body in ["Rà soát hộ chưa có người phụ trách", "Chuẩn bị sơ kết 6 tháng"] {
+    for body in [
+        "Rà soát hộ chưa có người phụ trách",
+        "Chuẩn bị sơ kết 6 tháng",
+    ] {
         let res = app
-            .call("meetings/task", &[("meeting", meeting.to_string()), ("body", body.into())], Some(&secretary1))
+            .call(
+                "meetings/task",
+                &[("meeting", meeting.to_string()), ("body", body.into())],
+                Some(&secretary1),
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK);
         tasks.push(res.json().as_i64().unwrap());
     }
     let res = app
-        .call("meetings/task_done", &[("item", tasks[1].to_string()), ("done", "true".into())], Some(&secretary1))
+        .call(
+            "meetings/task_done",
+            &[("item", tasks[1].to_string()), ("done", "true".into())],
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     let agenda = app
-        .call("meetings/agenda", &[("cell", cell.to_string()), ("month", this_month())], Some(&secretary1))
+        .call(
+            "meetings/agenda",
+            &[("cell", cell.to_string()), ("month", this_month())],
+            Some(&secretary1),
+        )
         .await
         .json();
     assert_eq!(agenda["items"].as_array().unwrap().len(), 6);
     assert_eq!(agenda["meeting"]["chair"], "Nguyễn Văn Bình");
-    let ids: Vec<i64> = agenda["relay"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = agenda["relay"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
     assert!(ids.contains(&answered.0), "the answer waits to be relayed");
 
     // Closed: nothing more changes.
-    let res = app.call("meetings/close", &[("meeting", meeting.to_string())], Some(&secretary1)).await;
+    let res = app
+        .call(
+            "meetings/close",
+            &[("meeting", meeting.to_string())],
+            Some(&secretary1),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     let res = app
-        .call("meetings/task", &[("meeting", meeting.to_string()), ("body", "Muộn".into())], Some(&secretary1))
+        .call(
+            "meetings/task",
+            &[("meeting", meeting.to_string()), ("body", "Muộn".into())],
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     let res = app
-        .call("meetings/task_done", &[("item", tasks[0].to_string()), ("done", "true".into())], Some(&secretary1))
+        .call(
+            "meetings/task_done",
+            &[("item", tasks[0].to_string()), ("done", "true".into())],
+            Some(&secretary1),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 
     // Next month's meeting brings back the unfinished task and the concern put off.
     let (month, held_on) = next_month();
-    let res = app.call("meetings/open", &open_args(cell, &month, &held_on), Some(&secretary1)).await;
+    let res = app
+        .call(
+            "meetings/open",
+            &open_args(cell, &month, &held_on),
+            Some(&secretary1),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let next = res.json().as_i64().unwrap();
     let carried: Vec<(String, Option<i64>)> = sqlx::query_as(
@@ -459,9 +587,19 @@ async fn a_meeting_records_and_carries_over() {
     .unwrap();
     assert_eq!(
         carried,
-        vec![("defer".to_string(), Some(deferred.0)), ("task".to_string(), None)]
+        vec![
+            ("defer".to_string(), Some(deferred.0)),
+            ("task".to_string(), None)
+        ]
     );
-    let list = app.call("meetings/list", &[("cell", cell.to_string())], Some(&secretary1)).await.json();
+    let list = app
+        .call(
+            "meetings/list",
+            &[("cell", cell.to_string())],
+            Some(&secretary1),
+        )
+        .await
+        .json();
     let meetings = list["meetings"].as_array().unwrap();
     assert_eq!(meetings.len(), 2);
     assert_eq!(meetings[1]["present"], 2);

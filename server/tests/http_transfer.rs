@@ -22,11 +22,19 @@ fn fixture(name: &str) -> Vec<u8> {
 const BOUNDARY: &str = "----ganbo-test-boundary-7MA4YWxkTrZu0gW";
 
 /// Uploads a file the way the page's form does: the cell first, then the file.
-async fn upload(app: &TestApp, cookie: Option<&str>, cell: Option<i64>, file: Option<(&str, Vec<u8>)>) -> Answer {
+async fn upload(
+    app: &TestApp,
+    cookie: Option<&str>,
+    cell: Option<i64>,
+    file: Option<(&str, Vec<u8>)>,
+) -> Answer {
     let mut body: Vec<u8> = Vec::new();
     if let Some(cell) = cell {
         body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"cell\"\r\n\r\n{cell}\r\n").as_bytes(),
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"cell\"\r\n\r\n{cell}\r\n"
+            )
+            .as_bytes(),
         );
     }
     if let Some((name, bytes)) = file {
@@ -71,11 +79,21 @@ async fn ward(app: &TestApp) -> i64 {
 /// Members, households and active assignments of a cell.
 async fn totals(app: &TestApp, cell: i64) -> (i64, i64, i64) {
     (
-        count(app, &format!("SELECT COUNT(*) FROM members WHERE cell_id = {cell}")).await,
-        count(app, &format!("SELECT COUNT(*) FROM households WHERE cell_id = {cell}")).await,
         count(
             app,
-            &format!("SELECT COUNT(*) FROM assignments WHERE cell_id = {cell} AND ended_at IS NULL"),
+            &format!("SELECT COUNT(*) FROM members WHERE cell_id = {cell}"),
+        )
+        .await,
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM households WHERE cell_id = {cell}"),
+        )
+        .await,
+        count(
+            app,
+            &format!(
+                "SELECT COUNT(*) FROM assignments WHERE cell_id = {cell} AND ended_at IS NULL"
+            ),
         )
         .await,
     )
@@ -114,11 +132,11 @@ fn check_args(inspection: &Value, mapping: String) -> Vec<(&'static str, String)
     vec![
         ("job", inspection["job"].to_string()),
         ("sheet", inspection["sheet"].as_str().unwrap().to_string()),
-        ("encoding", inspection["encoding"].as_str().unwrap().to_string()),
         (
-            "kind",
-            field_code(inspection["kind"].as_str().unwrap()),
+            "encoding",
+            inspection["encoding"].as_str().unwrap().to_string(),
         ),
+        ("kind", field_code(inspection["kind"].as_str().unwrap())),
         ("mapping", mapping),
     ]
 }
@@ -127,7 +145,11 @@ fn check_args(inspection: &Value, mapping: String) -> Vec<(&'static str, String)
 async fn settled(app: &TestApp, cookie: &str, job: i64) -> Value {
     for _ in 0..500 {
         let res = app
-            .call("transfer/import_status", &[("job", job.to_string())], Some(cookie))
+            .call(
+                "transfer/import_status",
+                &[("job", job.to_string())],
+                Some(cookie),
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let v = res.json();
@@ -146,7 +168,11 @@ async fn import(app: &TestApp, cookie: &str, cell: i64, name: &str, commit: bool
     let ins = res.json();
     let job = ins["job"].as_i64().unwrap();
     let res = app
-        .call("transfer/check_file", &check_args(&ins, mapping_of(&ins)), Some(cookie))
+        .call(
+            "transfer/check_file",
+            &check_args(&ins, mapping_of(&ins)),
+            Some(cookie),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.body);
     let v = settled(app, cookie, job).await;
@@ -154,13 +180,21 @@ async fn import(app: &TestApp, cookie: &str, cell: i64, name: &str, commit: bool
         return v;
     }
     let res = app
-        .call("transfer/commit_import", &[("job", job.to_string())], Some(cookie))
+        .call(
+            "transfer/commit_import",
+            &[("job", job.to_string())],
+            Some(cookie),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.body);
     settled(app, cookie, job).await
 }
 
-async fn download(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, http::HeaderMap, Vec<u8>) {
+async fn download(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, http::HeaderMap, Vec<u8>) {
     let mut req = Request::get(path);
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
@@ -222,13 +256,24 @@ async fn every_transfer_function_and_download_refuses_strangers() {
     let app = app().await;
     let cell = app.cell(0).await;
     let job = ready_job(&app).await;
-    let res = upload(&app, None, Some(cell), Some(("dang-vien.xlsx", fixture("dang-vien.xlsx")))).await;
+    let res = upload(
+        &app,
+        None,
+        Some(cell),
+        Some(("dang-vien.xlsx", fixture("dang-vien.xlsx"))),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
     let mut calls = job_calls(job);
     calls.push(("transfer/recent_imports", vec![("cell", cell.to_string())]));
     for (endpoint, args) in calls {
         let res = app.call(endpoint, &args, None).await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}: {}",
+            res.body
+        );
     }
     let ward = ward(&app).await;
     for path in [
@@ -240,7 +285,11 @@ async fn every_transfer_function_and_download_refuses_strangers() {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
     }
     let v = app
-        .call("transfer/import_status", &[("job", job.to_string())], Some(&app.sign_in("secretary1").await))
+        .call(
+            "transfer/import_status",
+            &[("job", job.to_string())],
+            Some(&app.sign_in("secretary1").await),
+        )
         .await
         .json();
     assert_eq!(v["state"], "Ready", "nothing happened to the job");
@@ -261,10 +310,19 @@ async fn members_and_other_cells_secretaries_can_neither_import_nor_touch_a_job(
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{user}: {}", res.body);
         for (endpoint, args) in job_calls(job) {
             let res = app.call(endpoint, &args, Some(&c)).await;
-            assert_eq!(res.status, StatusCode::FORBIDDEN, "{user} {endpoint}: {}", res.body);
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{user} {endpoint}: {}",
+                res.body
+            );
         }
         let res = app
-            .call("transfer/recent_imports", &[("cell", cell.to_string())], Some(&c))
+            .call(
+                "transfer/recent_imports",
+                &[("cell", cell.to_string())],
+                Some(&c),
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{user}: {}", res.body);
     }
@@ -272,12 +330,21 @@ async fn members_and_other_cells_secretaries_can_neither_import_nor_touch_a_job(
     let c = app.sign_in("secretary1").await;
     for (endpoint, args) in job_calls(987_654) {
         let res = app.call(endpoint, &args, Some(&c)).await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN, "{endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "{endpoint}: {}",
+            res.body
+        );
     }
     // Nothing was written, and the job still waits for its own cell.
     assert_eq!(totals(&app, cell).await, before);
     let v = app
-        .call("transfer/import_status", &[("job", job.to_string())], Some(&c))
+        .call(
+            "transfer/import_status",
+            &[("job", job.to_string())],
+            Some(&c),
+        )
         .await
         .json();
     assert_eq!(v["state"], "Ready");
@@ -295,50 +362,99 @@ async fn exports_follow_who_may_read_what() {
     let member = app.sign_in("member1").await;
 
     // A member reads only their own households: no cell export.
-    let (status, _, _) = download(&app, &format!("/export/cells/{cell}/all.xlsx"), Some(&member)).await;
+    let (status, _, _) = download(
+        &app,
+        &format!("/export/cells/{cell}/all.xlsx"),
+        Some(&member),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // A secretary exports their cell, not another cell, not the ward.
-    let (status, _, _) = download(&app, &format!("/export/cells/{other}/all.xlsx"), Some(&sec)).await;
+    let (status, _, _) =
+        download(&app, &format!("/export/cells/{other}/all.xlsx"), Some(&sec)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = download(&app, &format!("/export/wards/{ward}/all.xlsx"), Some(&sec)).await;
+    let (status, _, _) =
+        download(&app, &format!("/export/wards/{ward}/all.xlsx"), Some(&sec)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = download(&app, "/export/cells/987654/all.xlsx", Some(&sec)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "an unknown cell answers like another's");
-    let (status, _, _) = download(&app, &format!("/export/cells/{cell}/passwords.csv"), Some(&sec)).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an unknown cell answers like another's"
+    );
+    let (status, _, _) = download(
+        &app,
+        &format!("/export/cells/{cell}/passwords.csv"),
+        Some(&sec),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let (status, headers, bytes) = download(&app, &format!("/export/cells/{cell}/all.xlsx"), Some(&sec)).await;
+    let (status, headers, bytes) =
+        download(&app, &format!("/export/cells/{cell}/all.xlsx"), Some(&sec)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         headers[header::CONTENT_TYPE],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
     let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
-    assert!(disposition.starts_with("attachment; filename=\"Gan-Bo"), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename=\"Gan-Bo"),
+        "{disposition}"
+    );
     assert!(bytes.starts_with(b"PK\x03\x04"));
     use calamine::{Reader, Xlsx};
     let wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["Đảng viên", "Hộ gia đình", "Phân công", "Lần thăm", "Kiến nghị", "Các bước xử lý kiến nghị"]
+        vec![
+            "Đảng viên",
+            "Hộ gia đình",
+            "Phân công",
+            "Lần thăm",
+            "Kiến nghị",
+            "Các bước xử lý kiến nghị"
+        ]
     );
 
-    let (status, headers, bytes) = download(&app, &format!("/export/cells/{cell}/households.csv"), Some(&sec)).await;
+    let (status, headers, bytes) = download(
+        &app,
+        &format!("/export/cells/{cell}/households.csv"),
+        Some(&sec),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
     assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    let households = count(&app, &format!("SELECT COUNT(*) FROM households WHERE cell_id = {cell}")).await;
-    assert_eq!(text.lines().count() as i64, households + 1, "a header and a line per household");
+    let households = count(
+        &app,
+        &format!("SELECT COUNT(*) FROM households WHERE cell_id = {cell}"),
+    )
+    .await;
+    assert_eq!(
+        text.lines().count() as i64,
+        households + 1,
+        "a header and a line per household"
+    );
     assert!(text.starts_with("Chi bộ,Chủ hộ,Số nhà"), "{}", &text[..80]);
 
     // The committee and the ward's viewer export the whole ward: every cell's households.
     for user in ["committee", "viewer"] {
         let c = app.sign_in(user).await;
-        let (status, _, bytes) = download(&app, &format!("/export/wards/{ward}/households.csv"), Some(&c)).await;
+        let (status, _, bytes) = download(
+            &app,
+            &format!("/export/wards/{ward}/households.csv"),
+            Some(&c),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{user}");
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-        let all = count(&app, &format!("SELECT COUNT(*) FROM households WHERE ward_id = {ward}")).await;
+        let all = count(
+            &app,
+            &format!("SELECT COUNT(*) FROM households WHERE ward_id = {ward}"),
+        )
+        .await;
         assert_eq!(text.lines().count() as i64, all + 1, "{user}");
     }
 }
@@ -351,11 +467,22 @@ async fn bad_uploads_and_choices_are_422_naming_the_field_and_change_nothing() {
     let before = totals(&app, cell).await;
 
     let refused = |res: &Answer, field: &str| {
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            res.body
+        );
         assert_eq!(res.json()["Invalid"]["field"], field, "{}", res.body);
     };
     // No cell, a file before its cell, a cell that is not a number, no file.
-    let res = upload(&app, Some(&c), None, Some(("a.csv", b"Chu ho\nAn\n".to_vec()))).await;
+    let res = upload(
+        &app,
+        Some(&c),
+        None,
+        Some(("a.csv", b"Chu ho\nAn\n".to_vec())),
+    )
+    .await;
     refused(&res, "cell");
     let res = upload(&app, Some(&c), Some(cell), None).await;
     refused(&res, "file");
@@ -381,21 +508,43 @@ async fn bad_uploads_and_choices_are_422_naming_the_field_and_change_nothing() {
         refused(&res, "file");
         assert_eq!(res.json()["Invalid"]["problem"]["File"], problem, "{name}");
     }
-    let res = upload(&app, Some(&c), Some(cell), Some(("virus.exe", b"MZ\x90\x00".to_vec()))).await;
+    let res = upload(
+        &app,
+        Some(&c),
+        Some(cell),
+        Some(("virus.exe", b"MZ\x90\x00".to_vec())),
+    )
+    .await;
     refused(&res, "file");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM import_jobs").await, 0, "no job for a refused file");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM import_jobs").await,
+        0,
+        "no job for a refused file"
+    );
 
     // A good file, then bad choices for it.
-    let res = upload(&app, Some(&c), Some(cell), Some(("ho-gia-dinh.xlsx", fixture("ho-gia-dinh.xlsx")))).await;
+    let res = upload(
+        &app,
+        Some(&c),
+        Some(cell),
+        Some(("ho-gia-dinh.xlsx", fixture("ho-gia-dinh.xlsx"))),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let ins = res.json();
     let job = ins["job"].to_string();
     let mut args = check_args(&ins, mapping_of(&ins));
     args[3].1 = "recipes".into();
-    refused(&app.call("transfer/check_file", &args, Some(&c)).await, "data_kind");
+    refused(
+        &app.call("transfer/check_file", &args, Some(&c)).await,
+        "data_kind",
+    );
     let mut args = check_args(&ins, mapping_of(&ins));
     args[4].1 = ",favourite_colour".into();
-    refused(&app.call("transfer/check_file", &args, Some(&c)).await, "mapping");
+    refused(
+        &app.call("transfer/check_file", &args, Some(&c)).await,
+        "mapping",
+    );
     // Without the head of household's column: the file names what is missing.
     let args = check_args(&ins, mapping_of(&ins).replace("head_name", ""));
     let res = app.call("transfer/check_file", &args, Some(&c)).await;
@@ -432,7 +581,9 @@ async fn bad_uploads_and_choices_are_422_naming_the_field_and_change_nothing() {
     refused(&res, "file");
     assert_eq!(res.json()["Invalid"]["problem"]["File"], "NoSuchSheet");
     // Writing a file that was not checked is a conflict.
-    let res = app.call("transfer/commit_import", &[("job", job.clone())], Some(&c)).await;
+    let res = app
+        .call("transfer/commit_import", &[("job", job.clone())], Some(&c))
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
 
     assert_eq!(totals(&app, cell).await, before);
@@ -447,7 +598,13 @@ async fn a_cell_comes_in_from_its_spreadsheets_and_a_second_import_changes_only_
 
     // The upload answers with the sheets, the headers found under the title and the
     // columns guessed from their Vietnamese names.
-    let res = upload(&app, Some(&c), Some(cell), Some(("dang-vien.xlsx", fixture("dang-vien.xlsx")))).await;
+    let res = upload(
+        &app,
+        Some(&c),
+        Some(cell),
+        Some(("dang-vien.xlsx", fixture("dang-vien.xlsx"))),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let ins = res.json();
     assert_eq!(ins["kind"], "Members");
@@ -458,7 +615,11 @@ async fn a_cell_comes_in_from_its_spreadsheets_and_a_second_import_changes_only_
     assert_eq!(ins["sample"][0][1], "Kiều Minh Tuấn");
 
     let res = app
-        .call("transfer/check_file", &check_args(&ins, mapping_of(&ins)), Some(&c))
+        .call(
+            "transfer/check_file",
+            &check_args(&ins, mapping_of(&ins)),
+            Some(&c),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let job = ins["job"].as_i64().unwrap();
@@ -468,12 +629,24 @@ async fn a_cell_comes_in_from_its_spreadsheets_and_a_second_import_changes_only_
     assert_eq!(v["preview"]["rows"][0]["action"], "New");
     assert_eq!(totals(&app, cell).await, before, "checked, not written");
 
-    let res = app.call("transfer/commit_import", &[("job", job.to_string())], Some(&c)).await;
+    let res = app
+        .call(
+            "transfer/commit_import",
+            &[("job", job.to_string())],
+            Some(&c),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let v = settled(&app, &c, job).await;
     assert_eq!(v["state"], "Done", "{v}");
     // A second click does nothing more.
-    let res = app.call("transfer/commit_import", &[("job", job.to_string())], Some(&c)).await;
+    let res = app
+        .call(
+            "transfer/commit_import",
+            &[("job", job.to_string())],
+            Some(&c),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 
     let v = import(&app, &c, cell, "ho-gia-dinh.xlsx", true).await;
@@ -487,10 +660,17 @@ async fn a_cell_comes_in_from_its_spreadsheets_and_a_second_import_changes_only_
     let v = import(&app, &c, cell, "ho-gia-dinh-cap-nhat.csv", true).await;
     assert_eq!(v["state"], "Done", "{v}");
     assert_eq!(
-        (&v["counts"]["new"], &v["counts"]["updated"], &v["counts"]["unchanged"]),
+        (
+            &v["counts"]["new"],
+            &v["counts"]["updated"],
+            &v["counts"]["unchanged"]
+        ),
         (&Value::from(1), &Value::from(1), &Value::from(11))
     );
-    assert_eq!(totals(&app, cell).await, (after.0, after.1 + 1, after.2 + 1));
+    assert_eq!(
+        totals(&app, cell).await,
+        (after.0, after.1 + 1, after.2 + 1)
+    );
 
     // A broken file: every problem listed with its row and column, nothing written.
     let v = import(&app, &c, cell, "ho-gia-dinh-loi.csv", true).await;
@@ -499,11 +679,18 @@ async fn a_cell_comes_in_from_its_spreadsheets_and_a_second_import_changes_only_
     assert_eq!(v["errors"][0]["row"], 3);
     assert_eq!(v["errors"][0]["column"], "Chủ hộ");
     assert_eq!(v["errors"][0]["problem"], "Required");
-    assert_eq!(totals(&app, cell).await, (after.0, after.1 + 1, after.2 + 1));
+    assert_eq!(
+        totals(&app, cell).await,
+        (after.0, after.1 + 1, after.2 + 1)
+    );
 
     // The cell's latest imports, newest first.
     let res = app
-        .call("transfer/recent_imports", &[("cell", cell.to_string())], Some(&c))
+        .call(
+            "transfer/recent_imports",
+            &[("cell", cell.to_string())],
+            Some(&c),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let list = res.json();
@@ -530,10 +717,22 @@ async fn a_checked_import_can_be_cancelled_and_then_writes_nothing() {
     let before = totals(&app, cell).await;
     let job = ready_job(&app).await;
     let c = app.sign_in("secretary1").await;
-    let res = app.call("transfer/cancel_import", &[("job", job.to_string())], Some(&c)).await;
+    let res = app
+        .call(
+            "transfer/cancel_import",
+            &[("job", job.to_string())],
+            Some(&c),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["state"], "Cancelled");
-    let res = app.call("transfer/commit_import", &[("job", job.to_string())], Some(&c)).await;
+    let res = app
+        .call(
+            "transfer/commit_import",
+            &[("job", job.to_string())],
+            Some(&c),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(totals(&app, cell).await, before);
 }

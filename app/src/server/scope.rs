@@ -140,7 +140,11 @@ impl Caller {
     }
 
     /// A commune/ward the caller may read as a whole: its name and its cells in name order.
-    pub async fn read_ward_cells(&self, pool: &Pool, ward_id: i64) -> AppResult<(String, Vec<i64>)> {
+    pub async fn read_ward_cells(
+        &self,
+        pool: &Pool,
+        ward_id: i64,
+    ) -> AppResult<(String, Vec<i64>)> {
         let ward = self.read_ward(pool, ward_id).await?;
         let cells: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM org_units WHERE ward_id = $1 AND kind = 'cell' ORDER BY name, id",

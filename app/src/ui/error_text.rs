@@ -48,7 +48,6 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "on_day" => td_string!(l, fields.on_day).to_string(),
         "concern" => td_string!(l, fields.concern).to_string(),
         "version" => td_string!(l, fields.version).to_string(),
-        "file" => td_string!(l, fields.file).to_string(),
         "alley" => td_string!(l, fields.alley).to_string(),
         "age" => td_string!(l, fields.age).to_string(),
         "day_kind" => td_string!(l, fields.day_kind).to_string(),

@@ -117,7 +117,9 @@ fn SiteHeader(me: Me) -> impl IntoView {
     let ward = me
         .grants
         .iter()
-        .find(|g| g.role.reads_units() && g.unit_kind == crate::features::org::model::UnitKind::Commune)
+        .find(|g| {
+            g.role.reads_units() && g.unit_kind == crate::features::org::model::UnitKind::Commune
+        })
         .map(|g| g.unit_id);
     let ward_current = ward.and_then(|w| current(&format!("/wards/{w}")));
     let role_label = move || match role {

@@ -21,35 +21,228 @@ pub fn bytes(name: &str) -> Vec<u8> {
 }
 
 /// A cell's members: (name, birth year, gender, phone, house no, alley, status, kind, workplace).
-pub const MEMBERS: &[(&str, i64, &str, &str, &str, &str, &str, &str, &str)] = &[
-    ("Kiều Minh Tuấn", 1962, "Nam", "0913 456 101", "5", "Ngõ 12 Hàng Than", "Đang sinh hoạt", "", ""),
-    ("Tạ Thị Bích Ngọc", 1970, "Nữ", "0983 220 114", "21", "Ngõ 12 Hàng Than", "Đang sinh hoạt", "", ""),
-    ("Khổng Văn Lực", 1941, "Nam", "", "7", "Ngõ 14 Hàng Than", "Già yếu", "", ""),
-    ("Lã Thị Thu Trang", 1985, "Nữ", "0904 771 236", "3A", "Ngõ 14 Hàng Than", "Đang sinh hoạt", "", ""),
-    ("Mạc Đức Hiển", 1979, "Nam", "0936 118 452", "40", "Hàng Than", "Đi làm xa", "ĐV 213", "Công ty Điện lực Ba Đình"),
-    ("Quách Thị Hạnh", 1952, "Nữ", "", "9", "Ngõ 12 Hàng Than", "Miễn sinh hoạt", "", ""),
+pub type MemberRow = (
+    &'static str,
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// The members, one row each.
+pub const MEMBERS: &[MemberRow] = &[
+    (
+        "Kiều Minh Tuấn",
+        1962,
+        "Nam",
+        "0913 456 101",
+        "5",
+        "Ngõ 12 Hàng Than",
+        "Đang sinh hoạt",
+        "",
+        "",
+    ),
+    (
+        "Tạ Thị Bích Ngọc",
+        1970,
+        "Nữ",
+        "0983 220 114",
+        "21",
+        "Ngõ 12 Hàng Than",
+        "Đang sinh hoạt",
+        "",
+        "",
+    ),
+    (
+        "Khổng Văn Lực",
+        1941,
+        "Nam",
+        "",
+        "7",
+        "Ngõ 14 Hàng Than",
+        "Già yếu",
+        "",
+        "",
+    ),
+    (
+        "Lã Thị Thu Trang",
+        1985,
+        "Nữ",
+        "0904 771 236",
+        "3A",
+        "Ngõ 14 Hàng Than",
+        "Đang sinh hoạt",
+        "",
+        "",
+    ),
+    (
+        "Mạc Đức Hiển",
+        1979,
+        "Nam",
+        "0936 118 452",
+        "40",
+        "Hàng Than",
+        "Đi làm xa",
+        "ĐV 213",
+        "Công ty Điện lực Ba Đình",
+    ),
+    (
+        "Quách Thị Hạnh",
+        1952,
+        "Nữ",
+        "",
+        "9",
+        "Ngõ 12 Hàng Than",
+        "Miễn sinh hoạt",
+        "",
+        "",
+    ),
 ];
 
 /// A cell's households: (head, house no, alley, people, tags, phone, member, since d/m/y).
-pub type HouseholdRow = (&'static str, &'static str, &'static str, i64, &'static str, &'static str, &'static str, (u16, u8, u8));
+pub type HouseholdRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+    (u16, u8, u8),
+);
 
 pub const HOUSEHOLDS: &[HouseholdRow] = &[
-    ("Cù Văn Thọ", "2", "Ngõ 12 Hàng Than", 4, "", "0912 301 222", "Kiều Minh Tuấn", (2024, 1, 15)),
-    ("Thái Thị Lụa", "4", "Ngõ 12 Hàng Than", 2, "Hộ cận nghèo", "", "Kiều Minh Tuấn", (2024, 1, 15)),
-    ("Âu Đức Phong", "6", "Ngõ 12 Hàng Than", 5, "", "0988 121 343", "Kiều Minh Tuấn", (2024, 1, 15)),
-    ("Cao Thị Nụ", "8", "Ngõ 12 Hàng Than", 1, "Người già sống một mình", "", "Kiều Minh Tuấn", (2024, 3, 1)),
-    ("Giang Văn Khải", "10", "Ngõ 12 Hàng Than", 3, "", "", "Tạ Thị Bích Ngọc", (2024, 3, 1)),
-    ("Tôn Thất Bảo", "12", "Ngõ 12 Hàng Than", 6, "Gia đình chính sách", "0977 450 118", "Tạ Thị Bích Ngọc", (2024, 3, 1)),
-    ("Ông Thị Mận", "14", "Ngõ 12 Hàng Than", 2, "Hộ nghèo; Có người khuyết tật", "", "Tạ Thị Bích Ngọc", (2024, 3, 1)),
-    ("Doãn Văn Hậu", "1", "Ngõ 14 Hàng Than", 4, "", "0903 558 610", "Lã Thị Thu Trang", (2025, 6, 10)),
-    ("Lục Thị Hoa", "3", "Ngõ 14 Hàng Than", 3, "Thuê nhà", "", "Lã Thị Thu Trang", (2025, 6, 10)),
-    ("Nông Văn Dũng", "5", "Ngõ 14 Hàng Than", 5, "", "", "Lã Thị Thu Trang (1985)", (2025, 6, 10)),
-    ("Khúc Thị Sen", "9", "Ngõ 14 Hàng Than", 2, "Mới chuyển đến", "", "Mạc Đức Hiển", (2025, 9, 1)),
-    ("Yên Văn Tài", "11", "Ngõ 14 Hàng Than", 3, "", "", "", (2025, 9, 1)),
+    (
+        "Cù Văn Thọ",
+        "2",
+        "Ngõ 12 Hàng Than",
+        4,
+        "",
+        "0912 301 222",
+        "Kiều Minh Tuấn",
+        (2024, 1, 15),
+    ),
+    (
+        "Thái Thị Lụa",
+        "4",
+        "Ngõ 12 Hàng Than",
+        2,
+        "Hộ cận nghèo",
+        "",
+        "Kiều Minh Tuấn",
+        (2024, 1, 15),
+    ),
+    (
+        "Âu Đức Phong",
+        "6",
+        "Ngõ 12 Hàng Than",
+        5,
+        "",
+        "0988 121 343",
+        "Kiều Minh Tuấn",
+        (2024, 1, 15),
+    ),
+    (
+        "Cao Thị Nụ",
+        "8",
+        "Ngõ 12 Hàng Than",
+        1,
+        "Người già sống một mình",
+        "",
+        "Kiều Minh Tuấn",
+        (2024, 3, 1),
+    ),
+    (
+        "Giang Văn Khải",
+        "10",
+        "Ngõ 12 Hàng Than",
+        3,
+        "",
+        "",
+        "Tạ Thị Bích Ngọc",
+        (2024, 3, 1),
+    ),
+    (
+        "Tôn Thất Bảo",
+        "12",
+        "Ngõ 12 Hàng Than",
+        6,
+        "Gia đình chính sách",
+        "0977 450 118",
+        "Tạ Thị Bích Ngọc",
+        (2024, 3, 1),
+    ),
+    (
+        "Ông Thị Mận",
+        "14",
+        "Ngõ 12 Hàng Than",
+        2,
+        "Hộ nghèo; Có người khuyết tật",
+        "",
+        "Tạ Thị Bích Ngọc",
+        (2024, 3, 1),
+    ),
+    (
+        "Doãn Văn Hậu",
+        "1",
+        "Ngõ 14 Hàng Than",
+        4,
+        "",
+        "0903 558 610",
+        "Lã Thị Thu Trang",
+        (2025, 6, 10),
+    ),
+    (
+        "Lục Thị Hoa",
+        "3",
+        "Ngõ 14 Hàng Than",
+        3,
+        "Thuê nhà",
+        "",
+        "Lã Thị Thu Trang",
+        (2025, 6, 10),
+    ),
+    (
+        "Nông Văn Dũng",
+        "5",
+        "Ngõ 14 Hàng Than",
+        5,
+        "",
+        "",
+        "Lã Thị Thu Trang (1985)",
+        (2025, 6, 10),
+    ),
+    (
+        "Khúc Thị Sen",
+        "9",
+        "Ngõ 14 Hàng Than",
+        2,
+        "Mới chuyển đến",
+        "",
+        "Mạc Đức Hiển",
+        (2025, 9, 1),
+    ),
+    (
+        "Yên Văn Tài",
+        "11",
+        "Ngõ 14 Hàng Than",
+        3,
+        "",
+        "",
+        "",
+        (2025, 9, 1),
+    ),
 ];
 
 fn bold() -> Format {
-    Format::new().set_bold().set_align(FormatAlign::Center).set_text_wrap()
+    Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_text_wrap()
 }
 
 /// `dang-vien.xlsx`: a title, a blank row, then the headers; one member per row.
@@ -57,13 +250,23 @@ pub fn members_xlsx() -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Danh sách đảng viên").unwrap();
-    ws.write_string(0, 0, "DANH SÁCH ĐẢNG VIÊN CHI BỘ TỔ DÂN PHỐ SỐ 4").unwrap();
+    ws.write_string(0, 0, "DANH SÁCH ĐẢNG VIÊN CHI BỘ TỔ DÂN PHỐ SỐ 4")
+        .unwrap();
     let headers = [
-        "STT", "Họ và tên", "Năm sinh", "Giới tính", "Số điện thoại", "Số nhà", "Ngõ", "Tình trạng",
-        "Loại đảng viên", "Nơi công tác",
+        "STT",
+        "Họ và tên",
+        "Năm sinh",
+        "Giới tính",
+        "Số điện thoại",
+        "Số nhà",
+        "Ngõ",
+        "Tình trạng",
+        "Loại đảng viên",
+        "Nơi công tác",
     ];
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, *h, &bold()).unwrap();
+        ws.write_string_with_format(2, c as u16, *h, &bold())
+            .unwrap();
     }
     for (i, m) in MEMBERS.iter().enumerate() {
         let r = 3 + i as u32;
@@ -89,8 +292,15 @@ pub fn households_xlsx() -> Vec<u8> {
     let ws = wb.add_worksheet();
     ws.set_name("Hộ gia đình").unwrap();
     let b = bold();
-    ws.merge_range(0, 0, 0, 8, "DANH SÁCH HỘ GIA ĐÌNH VÀ ĐẢNG VIÊN PHỤ TRÁCH", &b)
-        .unwrap();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        8,
+        "DANH SÁCH HỘ GIA ĐÌNH VÀ ĐẢNG VIÊN PHỤ TRÁCH",
+        &b,
+    )
+    .unwrap();
     for (c, h) in [(0u16, "STT"), (1, "Chủ hộ")] {
         ws.merge_range(2, c, 3, c, h, &b).unwrap();
     }
@@ -109,8 +319,12 @@ pub fn households_xlsx() -> Vec<u8> {
     let day = Format::new().set_num_format("dd/mm/yyyy");
     for (i, h) in HOUSEHOLDS.iter().enumerate() {
         let r = 4 + i as u32;
-        ws.write_formula(r, 0, Formula::new("=ROW()-4").set_result((i + 1).to_string()))
-            .unwrap();
+        ws.write_formula(
+            r,
+            0,
+            Formula::new("=ROW()-4").set_result((i + 1).to_string()),
+        )
+        .unwrap();
         ws.write_string(r, 1, h.0).unwrap();
         ws.write_string(r, 2, h.1).unwrap();
         ws.write_string(r, 3, h.2).unwrap();
@@ -173,11 +387,15 @@ fn household_lines(changed: bool) -> Vec<Vec<String>> {
 }
 
 fn csv_text(rows: &[Vec<String>], sep: u8) -> String {
-    let mut w = csv::WriterBuilder::new().delimiter(sep).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(sep)
+        .from_writer(Vec::new());
     for r in rows {
         w.write_record(r).unwrap();
     }
-    String::from_utf8(w.into_inner().unwrap()).unwrap().replace('\n', "\r\n")
+    String::from_utf8(w.into_inner().unwrap())
+        .unwrap()
+        .replace('\n', "\r\n")
 }
 
 /// `ho-gia-dinh-cap-nhat.csv`: the same households a month later (one more person in the
@@ -280,8 +498,18 @@ pub fn windows_1258(s: &str) -> Vec<u8> {
             continue;
         }
         // The tone mark (grave, acute, tilde, hook, dot below) apart from the letter.
-        let is_tone = |c: &char| matches!(*c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}');
-        let base: String = one.nfd().filter(|c| !is_tone(c)).collect::<String>().nfc().collect();
+        let is_tone = |c: &char| {
+            matches!(
+                *c,
+                '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'
+            )
+        };
+        let base: String = one
+            .nfd()
+            .filter(|c| !is_tone(c))
+            .collect::<String>()
+            .nfc()
+            .collect();
         let tone: String = one.nfd().filter(is_tone).collect();
         out.extend_from_slice(&enc.encode(&base).0);
         out.extend_from_slice(&enc.encode(&tone).0);

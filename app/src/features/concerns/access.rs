@@ -50,4 +50,3 @@ pub async fn access(
         Err(e) => Err(e),
     }
 }
-

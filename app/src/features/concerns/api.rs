@@ -13,7 +13,8 @@ use super::access::{access, today};
 
 #[cfg(feature = "ssr")]
 fn parse_choice<T>(field: &str, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, AppError> {
-    parse(value.trim()).ok_or_else(|| AppError::invalid(field, crate::error::Problem::UnknownChoice))
+    parse(value.trim())
+        .ok_or_else(|| AppError::invalid(field, crate::error::Problem::UnknownChoice))
 }
 
 /// An optional choice from a form: empty means none.
@@ -146,18 +147,10 @@ fn parse_step(
             crate::error::Problem::UnknownChoice,
         ));
     }
-    let text = parse_text(
-        "text",
-        text,
-        MAX_NOTE,
-        step.text() == StepText::Required,
-    )?;
+    let text = parse_text("text", text, MAX_NOTE, step.text() == StepText::Required)?;
     let target = parse_opt_choice("target", target, OutsideBody::parse)?;
     if step.needs_target() && target.is_none() {
-        return Err(AppError::invalid(
-            "target",
-            crate::error::Problem::Required,
-        ));
+        return Err(AppError::invalid("target", crate::error::Problem::Required));
     }
     let on_day = match on_day.as_deref().map(str::trim) {
         None | Some("") => None,

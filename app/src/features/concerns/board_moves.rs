@@ -45,7 +45,10 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
             id: attr("data-concern").parse().unwrap_or(0),
             version: attr("data-version").parse().unwrap_or(0),
             state: State::parse(&attr("data-state")),
-            steps: attr("data-steps").split(',').filter_map(Step::parse).collect(),
+            steps: attr("data-steps")
+                .split(',')
+                .filter_map(Step::parse)
+                .collect(),
         };
         #[cfg(feature = "hydrate")]
         if let Some(dt) = ev.data_transfer() {
@@ -106,8 +109,15 @@ pub fn BoardMoves(children: Children) -> impl IntoView {
         set_busy.set(true);
         set_message.set(td_string!(l, concerns.moving).to_string());
         leptos::task::spawn_local(async move {
-            let r = super::api::take_step(d.id, step.code().to_string(), d.version, String::new(), None, None)
-                .await;
+            let r = super::api::take_step(
+                d.id,
+                step.code().to_string(),
+                d.version,
+                String::new(),
+                None,
+                None,
+            )
+            .await;
             match r {
                 Ok(_) => {
                     let _ = window().location().reload();

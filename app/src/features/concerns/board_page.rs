@@ -21,7 +21,15 @@ pub fn ConcernBoardPage() -> impl IntoView {
     };
     let (category, alley, member, age) = (get("category"), get("alley"), get("member"), get("age"));
     let board = Resource::new(
-        move || (cell.get(), category.get(), alley.get(), member.get(), age.get()),
+        move || {
+            (
+                cell.get(),
+                category.get(),
+                alley.get(),
+                member.get(),
+                age.get(),
+            )
+        },
         |(c, cat, alley, m, age)| concern_board(c, cat, alley, m.and_then(|m| m.parse().ok()), age),
     );
     view! {
@@ -71,7 +79,11 @@ fn BoardView(
         committee: b.committee,
     };
     let my_member = me.member_id;
-    let overdue_class = if b.overdue > 0 { "concern-stat concern-stat--alert" } else { "concern-stat" };
+    let overdue_class = if b.overdue > 0 {
+        "concern-stat concern-stat--alert"
+    } else {
+        "concern-stat"
+    };
     view! {
         <section class="concern-summary">
             <div class="concern-stats">

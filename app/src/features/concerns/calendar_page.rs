@@ -6,7 +6,9 @@ use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{AddCalendarDay, FillCalendarYear, RemoveCalendarDay, SetDeadlines, ward_calendar};
+use super::api::{
+    AddCalendarDay, FillCalendarYear, RemoveCalendarDay, SetDeadlines, ward_calendar,
+};
 use super::model::*;
 use super::widgets::*;
 use crate::features::org::widgets::id_param;
@@ -19,9 +21,14 @@ pub fn CalendarPage() -> impl IntoView {
     let ward = id_param("ward");
     let query = use_query_map();
     let year = Memo::new(move |_| {
-        query.with(|m| m.get("year").and_then(|y| y.parse::<i32>().ok())).unwrap_or_else(current_year)
+        query
+            .with(|m| m.get("year").and_then(|y| y.parse::<i32>().ok()))
+            .unwrap_or_else(current_year)
     });
-    let data = Resource::new(move || (ward.get(), year.get()), |(w, y)| ward_calendar(w, y));
+    let data = Resource::new(
+        move || (ward.get(), year.get()),
+        |(w, y)| ward_calendar(w, y),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -59,7 +66,11 @@ fn CalendarView(c: CalendarSettings) -> impl IntoView {
     let ward = c.ward_id;
     let year = c.year;
     let edit = c.can_edit;
-    let title = format!("{} · {}", t_string!(i18n, concerns.calendar_title), c.ward_name);
+    let title = format!(
+        "{} · {}",
+        t_string!(i18n, concerns.calendar_title),
+        c.ward_name
+    );
     view! {
         <Title text=title />
         <header class="page-header">

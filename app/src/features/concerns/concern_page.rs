@@ -84,7 +84,11 @@ fn ConcernHeader(c: ConcernRow, ward_name: String) -> impl IntoView {
 }
 
 #[component]
-fn ConcernFacts(c: ConcernRow, allowance: Option<u32>, outside: Option<OutsideBody>) -> impl IntoView {
+fn ConcernFacts(
+    c: ConcernRow,
+    allowance: Option<u32>,
+    outside: Option<OutsideBody>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let deadline = match c.clock.due_on {
         Some(_) => view! {
@@ -152,7 +156,13 @@ fn StepForms(d: ConcernDetail) -> impl IntoView {
 }
 
 #[component]
-fn StepForm(id: i64, version: i64, step: Step, today: chrono::NaiveDate, since: chrono::NaiveDate) -> impl IntoView {
+fn StepForm(
+    id: i64,
+    version: i64,
+    step: Step,
+    today: chrono::NaiveDate,
+    since: chrono::NaiveDate,
+) -> impl IntoView {
     let i18n = use_i18n();
     let code = step.code();
     let anchor = format!("step-{code}");

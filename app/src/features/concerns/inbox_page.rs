@@ -32,8 +32,16 @@ fn InboxView(b: Inbox) -> impl IntoView {
     let i18n = use_i18n();
     let overdue = b.referred.iter().filter(|r| r.clock.overdue()).count();
     let ward = b.ward_id;
-    let overdue_class = if overdue > 0 { "concern-stat concern-stat--alert" } else { "concern-stat" };
-    let title = format!("{} · {}", t_string!(i18n, concerns.inbox_title), b.ward_name);
+    let overdue_class = if overdue > 0 {
+        "concern-stat concern-stat--alert"
+    } else {
+        "concern-stat"
+    };
+    let title = format!(
+        "{} · {}",
+        t_string!(i18n, concerns.inbox_title),
+        b.ward_name
+    );
     view! {
         <Title text=title />
         <header class="page-header">

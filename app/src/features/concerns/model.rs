@@ -313,9 +313,12 @@ pub struct StandardDay {
     pub name: &'static str,
 }
 
+/// A (month, day) of a solar year.
+type MonthDay = (u32, u32);
+
 /// Lunar New Year's Day and the Hùng Kings' day (10th of the 3rd lunar month) by solar year.
 /// Further years are entered by hand from the government's announcement.
-const LUNAR: &[(i32, (u32, u32), (u32, u32))] = &[
+const LUNAR: &[(i32, MonthDay, MonthDay)] = &[
     (2024, (2, 10), (4, 18)),
     (2025, (1, 29), (4, 7)),
     (2026, (2, 17), (4, 26)),
@@ -1145,7 +1148,11 @@ mod tests {
             (Step::Reopen, Some(HouseholdInformed), false, true, true),
         ];
         for (step, from, m, s, c) in table {
-            assert_eq!(member.may(*step, *from), *m, "member {step:?} from {from:?}");
+            assert_eq!(
+                member.may(*step, *from),
+                *m,
+                "member {step:?} from {from:?}"
+            );
             assert_eq!(
                 secretary.may(*step, *from),
                 *s,
@@ -1203,7 +1210,10 @@ mod tests {
         assert_eq!(e.status(), 422);
         a[0].normal = 3;
         a[0].urgent = 4;
-        assert!(Deadlines::parse(a.clone()).is_err(), "urgent longer than normal");
+        assert!(
+            Deadlines::parse(a.clone()).is_err(),
+            "urgent longer than normal"
+        );
         a[0].urgent = 1;
         a.remove(1);
         let e = Deadlines::parse(a).unwrap_err();

@@ -25,7 +25,7 @@ pub fn MyConcernsPage() -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! { <p class="empty">{t!(i18n, concerns.mine_empty)}</p> }.into_any(),
                     Ok(rows) => view! {
                         <ul class="concern-list">
-                            {rows.into_iter().map(|row| view! { <li><ConcernCard row /></li> }).collect_view()}
+                            {rows.into_iter().map(|row| view! { <li><ConcernCard row show_state=true /></li> }).collect_view()}
                         </ul>
                     }.into_any(),
                 }

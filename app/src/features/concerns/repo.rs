@@ -694,12 +694,7 @@ pub async fn board(
     let overdue = rows.iter().filter(|r| r.clock.overdue()).count() as i64;
     let columns = BOARD_STATES
         .iter()
-        .map(|s| {
-            (
-                *s,
-                rows.iter().filter(|r| r.state == *s).cloned().collect(),
-            )
-        })
+        .map(|s| (*s, rows.iter().filter(|r| r.state == *s).cloned().collect()))
         .collect();
 
     let alleys: Vec<String> = sqlx::query_scalar(
@@ -717,12 +712,18 @@ pub async fn board(
     .bind(cell.cell_id)
     .fetch_all(pool)
     .await?;
-    let on_time = on_time(pool, cell.ward_id, Some(cell.cell_id), today - Duration::days(365), today)
-        .await?
-        .into_iter()
-        .map(|(_, r)| r)
-        .next()
-        .unwrap_or_default();
+    let on_time = on_time(
+        pool,
+        cell.ward_id,
+        Some(cell.cell_id),
+        today - Duration::days(365),
+        today,
+    )
+    .await?
+    .into_iter()
+    .map(|(_, r)| r)
+    .next()
+    .unwrap_or_default();
     Ok(Board {
         cell_id: cell.cell_id,
         columns,
@@ -762,7 +763,8 @@ pub async fn on_time(
     }
     let taken: Vec<(i64, NaiveDate, NaiveDate)> = qb.build_query_as().fetch_all(pool).await?;
 
-    let mut qb = QueryBuilder::<Db>::new("SELECT c.cell_id, COUNT(*) FROM concerns c WHERE c.ward_id = ");
+    let mut qb =
+        QueryBuilder::<Db>::new("SELECT c.cell_id, COUNT(*) FROM concerns c WHERE c.ward_id = ");
     qb.push_bind(ward_id)
         .push(" AND c.state NOT IN ('household_informed', 'closed') AND c.due_on IS NOT NULL AND c.due_on < ")
         .push_bind(to)
@@ -1018,11 +1020,7 @@ pub async fn file(pool: &Pool, file_id: i64) -> sqlx::Result<Option<StoredFile>>
 // ---------------------------------------------------------------------------------------
 // The ward's calendar and deadlines.
 
-pub async fn calendar_days(
-    pool: &Pool,
-    ward_id: i64,
-    year: i32,
-) -> sqlx::Result<Vec<CalendarDay>> {
+pub async fn calendar_days(pool: &Pool, ward_id: i64, year: i32) -> sqlx::Result<Vec<CalendarDay>> {
     let (from, to) = year_bounds(year);
     let rows: Vec<(i64, NaiveDate, String, String)> = sqlx::query_as(
         "SELECT id, day, kind, name FROM holidays WHERE ward_id = $1 AND day >= $2 AND day <= $3 ORDER BY day",

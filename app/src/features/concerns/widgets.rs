@@ -141,9 +141,9 @@ pub fn AgeText(days: i64) -> impl IntoView {
 #[component]
 pub fn FormError() -> impl IntoView {
     let query = use_query_map();
-    let err = query.with_untracked(|q| q.get("__err")).map(|e| {
-        leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&e)
-    });
+    let err = query
+        .with_untracked(|q| q.get("__err"))
+        .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&e));
     err.map(|err| view! { <ErrorNotice err /> })
 }
 
@@ -152,16 +152,15 @@ pub fn FormError() -> impl IntoView {
 pub fn ConcernCard(
     row: ConcernRow,
     #[prop(optional)] show_cell: bool,
+    /// Whether to name the concern's state (lists not already grouped by state).
+    #[prop(optional)]
+    show_state: bool,
     /// The steps the reader may take from the card (the board's moves).
     #[prop(optional)]
     moves: Vec<Step>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let tone = row
-        .clock
-        .tone()
-        .map(|t| t.class())
-        .unwrap_or("none");
+    let tone = row.clock.tone().map(|t| t.class()).unwrap_or("none");
     let body: String = if row.body.chars().count() > 140 {
         let cut: String = row.body.chars().take(140).collect();
         format!("{}…", cut.trim_end())
@@ -171,11 +170,8 @@ pub fn ConcernCard(
     let id = row.id;
     let category = row.category;
     let urgent = row.urgency == Urgency::Urgent;
-    let moves_codes = moves
-        .iter()
-        .map(|s| s.code())
-        .collect::<Vec<_>>()
-        .join(",");
+    let state = row.state;
+    let moves_codes = moves.iter().map(|s| s.code()).collect::<Vec<_>>().join(",");
     let has_moves = !moves.is_empty();
     let version = row.version;
     view! {
@@ -190,6 +186,7 @@ pub fn ConcernCard(
             <p class="concern-card__tags">
                 <span class="badge badge--info">{move || category_label(i18n.get_locale(), category)}</span>
                 {urgent.then(|| view! { <span class="badge badge--alert">{t!(i18n, concerns.urgency.urgent)}</span> })}
+                {show_state.then(|| view! { <span class="badge">{move || state_label(i18n.get_locale(), state)}</span> })}
                 {show_cell.then(|| view! { <span class="concern-card__cell">{row.cell_name.clone()}</span> })}
             </p>
             <h3 class="concern-card__title">

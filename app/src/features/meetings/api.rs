@@ -122,7 +122,12 @@ pub async fn save_attendance(
         let scope = meeting_scope(&caller, &pool, meeting).await?;
         let rows: Vec<(i64, bool)> = rows
             .iter()
-            .map(|r| (r.member, r.present.as_deref().is_some_and(|p| !p.is_empty())))
+            .map(|r| {
+                (
+                    r.member,
+                    r.present.as_deref().is_some_and(|p| !p.is_empty()),
+                )
+            })
             .collect();
         super::repo::set_attendance(&pool, &scope, caller.user_id(), meeting, &rows).await
     })

@@ -34,7 +34,10 @@ pub fn MeetingPage() -> impl IntoView {
             .filter(|n| *n < Part::ALL.len())
             .unwrap_or(0)
     });
-    let agenda = Resource::new(move || (cell.get(), month.get()), |(c, m)| meeting_agenda(c, m));
+    let agenda = Resource::new(
+        move || (cell.get(), month.get()),
+        |(c, m)| meeting_agenda(c, m),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -419,7 +422,12 @@ fn DecideForm(meeting: i64, concern: i64, version: i64) -> impl IntoView {
 }
 
 #[component]
-fn ConcernListPart(part: Part, rows: Vec<ConcernRow>, empty: &'static str, intro: &'static str) -> impl IntoView {
+fn ConcernListPart(
+    part: Part,
+    rows: Vec<ConcernRow>,
+    empty: &'static str,
+    intro: &'static str,
+) -> impl IntoView {
     let body = if rows.is_empty() {
         view! { <p class="meeting__lead">{empty}</p> }.into_any()
     } else {
@@ -443,7 +451,14 @@ fn ConcernListPart(part: Part, rows: Vec<ConcernRow>, empty: &'static str, intro
 fn HotSpotsPart(a: Agenda) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     let cell = a.cell_id;
-    let growing: Vec<_> = a.hot.alleys.iter().filter(|x| x.growing() || x.flagged > 0).take(8).cloned().collect();
+    let growing: Vec<_> = a
+        .hot
+        .alleys
+        .iter()
+        .filter(|x| x.growing() || x.flagged > 0)
+        .take(8)
+        .cloned()
+        .collect();
     let households: Vec<_> = a.hot.households.iter().take(8).cloned().collect();
     let nothing = growing.is_empty() && households.is_empty();
     view! {
@@ -536,8 +551,18 @@ fn TasksPart(a: Agenda) -> impl IntoView {
     let cell = a.cell_id;
     let month = a.month.code();
     let meeting = a.meeting.clone();
-    let decided: Vec<Item> = a.items.iter().filter(|i| i.decision != Decision::Task).cloned().collect();
-    let tasks: Vec<Item> = a.items.iter().filter(|i| i.decision == Decision::Task).cloned().collect();
+    let decided: Vec<Item> = a
+        .items
+        .iter()
+        .filter(|i| i.decision != Decision::Task)
+        .cloned()
+        .collect();
+    let tasks: Vec<Item> = a
+        .items
+        .iter()
+        .filter(|i| i.decision == Decision::Task)
+        .cloned()
+        .collect();
     view! {
         <PartFrame part=Part::Tasks>
             <h3 class="meeting__subtitle">{td_string!(l, meetings.decided)}</h3>

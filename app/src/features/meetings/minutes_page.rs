@@ -23,7 +23,10 @@ pub fn MinutesPage() -> impl IntoView {
     let cell = id_param("cell");
     let params = use_params_map();
     let month = Memo::new(move |_| params.with(|p| p.get("month").unwrap_or_default()));
-    let agenda = Resource::new(move || (cell.get(), month.get()), |(c, m)| meeting_agenda(c, m));
+    let agenda = Resource::new(
+        move || (cell.get(), month.get()),
+        |(c, m)| meeting_agenda(c, m),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -65,8 +68,18 @@ fn Minutes(a: Agenda) -> impl IntoView {
         .filter(|p| p.excused && p.present != Some(true))
         .map(|p| p.name.clone())
         .collect();
-    let decided: Vec<Item> = a.items.iter().filter(|i| i.decision != Decision::Task).cloned().collect();
-    let tasks: Vec<Item> = a.items.iter().filter(|i| i.decision == Decision::Task).cloned().collect();
+    let decided: Vec<Item> = a
+        .items
+        .iter()
+        .filter(|i| i.decision != Decision::Task)
+        .cloned()
+        .collect();
+    let tasks: Vec<Item> = a
+        .items
+        .iter()
+        .filter(|i| i.decision == Decision::Task)
+        .cloned()
+        .collect();
     let held = m.held_on;
     let date_line = td_string!(
         l,

@@ -347,10 +347,15 @@ mod tests {
         assert_eq!(m.next().previous(), m);
         assert_eq!(m.first_day(), d(2026, 12, 1));
         assert_eq!(m.last_day(), d(2026, 12, 31));
-        assert_eq!(Month::parse("month", "2028-02").unwrap().last_day(), d(2028, 2, 29));
+        assert_eq!(
+            Month::parse("month", "2028-02").unwrap().last_day(),
+            d(2028, 2, 29)
+        );
         assert!(m.contains(d(2026, 12, 31)));
         assert!(!m.contains(d(2027, 1, 1)));
-        for bad in ["2026-13", "2026-1", "26-11", "2026/11", "", "1999-01", "abcd-ef"] {
+        for bad in [
+            "2026-13", "2026-1", "26-11", "2026/11", "", "1999-01", "abcd-ef",
+        ] {
             assert_eq!(
                 Month::parse("month", bad).unwrap_err(),
                 AppError::invalid("month", Problem::BadFormat),

@@ -47,7 +47,11 @@ const HEAD_SELECT: &str =
     "SELECT id, month, held_on, chair, recorder, notes, status, version FROM meetings";
 
 /// The meeting of a cell for a month, if it was opened.
-pub async fn head(pool: &Pool, cell: &CellScope, month: Month) -> sqlx::Result<Option<MeetingHead>> {
+pub async fn head(
+    pool: &Pool,
+    cell: &CellScope,
+    month: Month,
+) -> sqlx::Result<Option<MeetingHead>> {
     let row: Option<HeadDb> = sqlx::query_as(&format!(
         "{HEAD_SELECT} WHERE ward_id = $1 AND cell_id = $2 AND month = $3"
     ))
@@ -192,7 +196,8 @@ async fn members_month(
     .bind(to)
     .fetch_all(pool)
     .await?;
-    let visits: HashMap<i64, (i64, i64)> = visits.into_iter().map(|(m, h, n)| (m, (h, n))).collect();
+    let visits: HashMap<i64, (i64, i64)> =
+        visits.into_iter().map(|(m, h, n)| (m, (h, n))).collect();
     let raised: HashMap<i64, i64> = raised.into_iter().collect();
     Ok(rows
         .into_iter()
@@ -281,7 +286,8 @@ pub async fn agenda(
         .iter()
         .find(|m| m.year == month.year && m.month == month.month)
         .map_or((0, 0), |m| (m.due, m.visited));
-    let decide = concerns::cell_concerns(pool, cell, &[State::Raised, State::Reported], today).await?;
+    let decide =
+        concerns::cell_concerns(pool, cell, &[State::Raised, State::Reported], today).await?;
     let relay = concerns::cell_concerns(
         pool,
         cell,
@@ -289,7 +295,11 @@ pub async fn agenda(
         today,
     )
     .await?;
-    let pending: Vec<State> = State::ALL.iter().copied().filter(|s| s.is_pending()).collect();
+    let pending: Vec<State> = State::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.is_pending())
+        .collect();
     let overdue = concerns::cell_concerns(pool, cell, &pending, today)
         .await?
         .into_iter()
@@ -338,7 +348,11 @@ pub async fn agenda(
 
 /// A meeting as it stands in a write transaction: refused if unknown to this cell, or
 /// closed.
-async fn open_meeting(tx: &mut Tx<'_>, cell: &CellScope, meeting_id: i64) -> Result<HeadDb, AppError> {
+async fn open_meeting(
+    tx: &mut Tx<'_>,
+    cell: &CellScope,
+    meeting_id: i64,
+) -> Result<HeadDb, AppError> {
     let row: Option<HeadDb> = sqlx::query_as(&format!(
         "{HEAD_SELECT} WHERE id = $1 AND ward_id = $2 AND cell_id = $3"
     ))
@@ -448,7 +462,9 @@ async fn carry_over(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(last) = last else { return Ok(0) };
-    let rows: Vec<(i64, String, String, Option<i64>, String, Option<String>)> = sqlx::query_as(
+    // id, kind, decision, concern, body, the concern's state
+    type OpenItem = (i64, String, String, Option<i64>, String, Option<String>);
+    let rows: Vec<OpenItem> = sqlx::query_as(
         "SELECT i.id, i.kind, i.decision, i.concern_id, i.body, c.state FROM meeting_items i \
          LEFT JOIN concerns c ON c.id = i.concern_id \
          WHERE i.ward_id = $1 AND i.cell_id = $2 AND i.meeting_id = $3 AND i.done = 0 \
@@ -792,13 +808,15 @@ pub async fn set_done(
     .await?;
     let meeting = meeting.ok_or(AppError::Forbidden)?;
     open_meeting(&mut tx, cell, meeting).await?;
-    sqlx::query("UPDATE meeting_items SET done = $1 WHERE id = $2 AND ward_id = $3 AND cell_id = $4")
-        .bind(done)
-        .bind(item_id)
-        .bind(cell.ward_id)
-        .bind(cell.cell_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE meeting_items SET done = $1 WHERE id = $2 AND ward_id = $3 AND cell_id = $4",
+    )
+    .bind(done)
+    .bind(item_id)
+    .bind(cell.ward_id)
+    .bind(cell.cell_id)
+    .execute(&mut *tx)
+    .await?;
     write_audit(
         &mut tx,
         cell,
@@ -814,7 +832,12 @@ pub async fn set_done(
 }
 
 /// Closes a meeting: its minutes are final.
-pub async fn close(pool: &Pool, cell: &CellScope, user_id: i64, meeting_id: i64) -> Result<(), AppError> {
+pub async fn close(
+    pool: &Pool,
+    cell: &CellScope,
+    user_id: i64,
+    meeting_id: i64,
+) -> Result<(), AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     open_meeting(&mut tx, cell, meeting_id).await?;
     sqlx::query(

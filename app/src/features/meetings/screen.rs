@@ -42,8 +42,8 @@ pub fn MeetingScreen(current: usize, children: Children) -> impl IntoView {
             }
             if let Some(next) = part_for_key(part.get_untracked(), &key, ev.shift_key()) {
                 ev.prevent_default();
-                show(next);
                 set_part.set(next);
+                show(next);
             }
         });
         on_cleanup(move || handle.remove());
@@ -78,8 +78,14 @@ fn show(part: Part) {
             Some(&format!("?s={n}")),
         );
     }
+    // The part is shown now rather than at the next render, so that its title can take the focus.
+    if let Ok(Some(screen)) = doc.query_selector(".meeting") {
+        let _ = screen.set_attribute("data-current", &n.to_string());
+    }
     let title = doc.get_element_by_id(&format!("part-{n}-title"));
-    if let Some(el) = title.and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()) {
+    if let Some(el) =
+        title.and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+    {
         let _ = el.focus();
     }
 }

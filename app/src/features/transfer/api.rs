@@ -22,7 +22,11 @@ mod server {
     }
 
     /// A job the caller may work on (unknown jobs answer like jobs of other cells).
-    pub async fn writable_job(caller: &Caller, pool: &Pool, id: i64) -> Result<(JobRow, CellScope), AppError> {
+    pub async fn writable_job(
+        caller: &Caller,
+        pool: &Pool,
+        id: i64,
+    ) -> Result<(JobRow, CellScope), AppError> {
         let job = repo::job(pool, id).await?.ok_or(AppError::Forbidden)?;
         let cell = caller.write_cell(pool, job.cell_id).await?;
         if job.ward_id != cell.ward_id {
@@ -121,7 +125,9 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
                     while let Some(chunk) = field.chunk().await.map_err(bad)? {
                         size += chunk.len() as u64;
                         if size > max {
-                            return Err(file_error(FileProblem::TooLarge { max_mb: MAX_FILE_MB }));
+                            return Err(file_error(FileProblem::TooLarge {
+                                max_mb: MAX_FILE_MB,
+                            }));
                         }
                         out.write_all(&chunk).await.map_err(|e| {
                             tracing::error!(error = %e, "cannot store an upload");
@@ -215,7 +221,16 @@ pub async fn inspect_import(
             return Err(AppError::Conflict);
         }
         let sheet = (!sheet.is_empty()).then_some(sheet);
-        let mut ins = inspect(&pool, &scope, &row.file_path, &row.file_name, sheet, encoding, kind).await?;
+        let mut ins = inspect(
+            &pool,
+            &scope,
+            &row.file_path,
+            &row.file_name,
+            sheet,
+            encoding,
+            kind,
+        )
+        .await?;
         ins.job = row.id;
         Ok(ins)
     })
@@ -259,7 +274,11 @@ pub async fn check_import(
             return Err(AppError::Conflict);
         }
         // The headers of the chosen sheet, so that the mapping is remembered by their names.
-        let sheet = if sheet.is_empty() { row.sheet.clone() } else { sheet };
+        let sheet = if sheet.is_empty() {
+            row.sheet.clone()
+        } else {
+            sheet
+        };
         let ins = inspect(
             &pool,
             &scope,
@@ -283,7 +302,16 @@ pub async fn check_import(
             moved?;
             return Err(AppError::Conflict);
         }
-        repo::set_choice(&pool, row.id, &ins.sheet, &ins.encoding, kind, &fields, JobState::Checking).await?;
+        repo::set_choice(
+            &pool,
+            row.id,
+            &ins.sheet,
+            &ins.encoding,
+            kind,
+            &fields,
+            JobState::Checking,
+        )
+        .await?;
         repo::save_mapping(&pool, &scope, kind, &ins.headers, &fields).await?;
         jobs::spawn(
             pool.clone(),

@@ -168,7 +168,9 @@ pub fn phone(cell: &Cell) -> Result<Option<String>, RowProblem> {
     let junk = t
         .chars()
         .any(|c| !(c.is_ascii_digit() || " .-()+/".contains(c)));
-    if junk || !(8..=15).contains(&digits.len()) && !(matches!(cell, Cell::Number(_)) && digits.len() == 9) {
+    let plausible =
+        (8..=15).contains(&digits.len()) || (matches!(cell, Cell::Number(_)) && digits.len() == 9);
+    if junk || !plausible {
         return Err(RowProblem::BadPhone);
     }
     let out = if plus {
@@ -181,10 +183,7 @@ pub fn phone(cell: &Cell) -> Result<Option<String>, RowProblem> {
     Ok(Some(out))
 }
 
-fn choice<T>(
-    cell: &Cell,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, RowProblem> {
+fn choice<T>(cell: &Cell, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, RowProblem> {
     let Some(t) = text(cell, MAX_TEXT)? else {
         return Ok(None);
     };
@@ -314,17 +313,35 @@ pub fn split_address(s: &str) -> Address {
     for (i, part) in parts.iter().enumerate() {
         let k = fold(part);
         let starts = |w: &str| k == w || k.starts_with(&format!("{w} "));
-        if starts("so nha") || (starts("so") && k[2..].trim_start().starts_with(|c: char| c.is_ascii_digit())) {
+        if starts("so nha")
+            || (starts("so")
+                && k[2..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit()))
+        {
             let words = if starts("so nha") { 2 } else { 1 };
             a.house_no = drop_words(part, words);
         } else if starts("ngach") {
             a.lane = part.to_string();
         } else if starts("ngo") || starts("hem") || starts("kiet") {
             a.alley = part.to_string();
-        } else if starts("to") || starts("khu") || starts("thon") || starts("xom") || starts("ap") || starts("khom") {
+        } else if starts("to")
+            || starts("khu")
+            || starts("thon")
+            || starts("xom")
+            || starts("ap")
+            || starts("khom")
+        {
             a.area = part.to_string();
-        } else if starts("phuong") || starts("xa") || starts("quan") || starts("huyen") || starts("thanh pho")
-            || starts("tp") || starts("tinh") || starts("thi xa") || starts("thi tran")
+        } else if starts("phuong")
+            || starts("xa")
+            || starts("quan")
+            || starts("huyen")
+            || starts("thanh pho")
+            || starts("tp")
+            || starts("tinh")
+            || starts("thi xa")
+            || starts("thi tran")
         {
             // The ward, district or province: the cell is already in one.
         } else if i == 0 && part.starts_with(|c: char| c.is_ascii_digit()) {
@@ -365,7 +382,12 @@ pub fn address_key(part: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect();
     let mut i = 0;
-    while i < words.len() && matches!(words[i], "so" | "nha" | "ngach" | "ngo" | "hem" | "kiet" | "duong" | "pho") {
+    while i < words.len()
+        && matches!(
+            words[i],
+            "so" | "nha" | "ngach" | "ngo" | "hem" | "kiet" | "duong" | "pho"
+        )
+    {
         i += 1;
     }
     words[i..].join(" ")
@@ -648,7 +670,10 @@ pub fn plan(sheet: &Sheet, cx: &Context<'_>, progress: &Progress) -> Result<Plan
     let mut member_names: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, m) in cx.existing.members.iter().enumerate() {
         member_keys.insert((name_key(&m.full_name), m.birth_year), i);
-        member_names.entry(name_key(&m.full_name)).or_default().push(i);
+        member_names
+            .entry(name_key(&m.full_name))
+            .or_default()
+            .push(i);
     }
     let mut household_keys: HashMap<String, usize> = HashMap::new();
     for (i, h) in cx.existing.households.iter().enumerate() {
@@ -658,7 +683,9 @@ pub fn plan(sheet: &Sheet, cx: &Context<'_>, progress: &Progress) -> Result<Plan
             lane: h.lane.clone(),
             house_no: h.house_no.clone(),
         };
-        household_keys.entry(household_key(&h.head_name, &a)).or_insert(i);
+        household_keys
+            .entry(household_key(&h.head_name, &a))
+            .or_insert(i);
     }
     // key → first row in the file
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -680,9 +707,15 @@ pub fn plan(sheet: &Sheet, cx: &Context<'_>, progress: &Progress) -> Result<Plan
         }
         plan.counts.rows += 1;
         match cx.kind {
-            ImportKind::Members => {
-                member_row(&mut plan, cx, &row, *row_no, &member_keys, &member_names, &mut seen)
-            }
+            ImportKind::Members => member_row(
+                &mut plan,
+                cx,
+                &row,
+                *row_no,
+                &member_keys,
+                &member_names,
+                &mut seen,
+            ),
             ImportKind::Households => household_row(
                 &mut plan,
                 cx,
@@ -692,9 +725,15 @@ pub fn plan(sheet: &Sheet, cx: &Context<'_>, progress: &Progress) -> Result<Plan
                 &by_name,
                 &mut seen,
             ),
-            ImportKind::Assignments => {
-                assignment_row(&mut plan, cx, &row, *row_no, &household_keys, &by_name, &mut seen)
-            }
+            ImportKind::Assignments => assignment_row(
+                &mut plan,
+                cx,
+                &row,
+                *row_no,
+                &household_keys,
+                &by_name,
+                &mut seen,
+            ),
         }
     }
     progress.done.store(data.len() as u64, Ordering::Relaxed);
@@ -739,7 +778,13 @@ macro_rules! take {
 /// The address of a row: the parts of a whole-address column, then the part columns.
 fn row_address(plan: &mut Plan, row: &RowCells<'_>, row_no: u32) -> Option<Address> {
     let mut a = Address::default();
-    if let Some(t) = take!(plan, row, row_no, Field::Address, text(row.get(Field::Address), MAX_TEXT)) {
+    if let Some(t) = take!(
+        plan,
+        row,
+        row_no,
+        Field::Address,
+        text(row.get(Field::Address), MAX_TEXT)
+    ) {
         a = split_address(&t);
     }
     let mut any = a != Address::default();
@@ -846,23 +891,61 @@ fn member_row(
 ) {
     use Field::*;
     let before = plan.errors_total;
-    let name = take!(plan, row, row_no, FullName, text(row.get(FullName), MAX_NAME));
+    let name = take!(
+        plan,
+        row,
+        row_no,
+        FullName,
+        text(row.get(FullName), MAX_NAME)
+    );
     if name.is_none() && before == plan.errors_total {
         plan.error(row_no, row.column(FullName), RowProblem::Required);
     }
-    let birth_year = take!(plan, row, row_no, BirthYear, year(row.get(BirthYear), cx.today));
+    let birth_year = take!(
+        plan,
+        row,
+        row_no,
+        BirthYear,
+        year(row.get(BirthYear), cx.today)
+    );
     let gender = take!(plan, row, row_no, Gender, gender(row.get(Gender)));
     let phone = take!(plan, row, row_no, Phone, phone(row.get(Phone)));
     let address = row_address(plan, row, row_no);
     let status = take!(plan, row, row_no, Status, status(row.get(Status)));
-    let kind = take!(plan, row, row_no, MemberKind, member_kind(row.get(MemberKind)));
-    let workplace = take!(plan, row, row_no, Workplace, text(row.get(Workplace), MAX_TEXT));
-    let capacity = take!(plan, row, row_no, Capacity, int_in(row.get(Capacity), 0, 50));
+    let kind = take!(
+        plan,
+        row,
+        row_no,
+        MemberKind,
+        member_kind(row.get(MemberKind))
+    );
+    let workplace = take!(
+        plan,
+        row,
+        row_no,
+        Workplace,
+        text(row.get(Workplace), MAX_TEXT)
+    );
+    let capacity = take!(
+        plan,
+        row,
+        row_no,
+        Capacity,
+        int_in(row.get(Capacity), 0, 50)
+    );
     let notes = take!(plan, row, row_no, Notes, text(row.get(Notes), MAX_NOTES));
     let Some(name) = name else { return };
-    let key = format!("{}|{}", name_key(&name), birth_year.map_or(String::new(), |y| y.to_string()));
+    let key = format!(
+        "{}|{}",
+        name_key(&name),
+        birth_year.map_or(String::new(), |y| y.to_string())
+    );
     if let Some(first) = seen.get(&key) {
-        plan.error(row_no, row.column(FullName), RowProblem::DuplicateOf { row: *first });
+        plan.error(
+            row_no,
+            row.column(FullName),
+            RowProblem::DuplicateOf { row: *first },
+        );
         return;
     }
     seen.insert(key, row_no);
@@ -872,18 +955,23 @@ fn member_row(
     // The member this row updates: same name and birth year; or the only member of that
     // name when one side has no birth year.
     let folded = name_key(&name);
-    let found = keys.get(&(folded.clone(), birth_year)).copied().or_else(|| {
-        let same: Vec<usize> = names
-            .get(&folded)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|&i| birth_year.is_none() || cx.existing.members[i].birth_year.is_none())
-                    .collect()
-            })
-            .unwrap_or_default();
-        (same.len() == 1).then(|| same[0])
-    });
+    let found = keys
+        .get(&(folded.clone(), birth_year))
+        .copied()
+        .or_else(|| {
+            let same: Vec<usize> = names
+                .get(&folded)
+                .map(|v| {
+                    v.iter()
+                        .copied()
+                        .filter(|&i| {
+                            birth_year.is_none() || cx.existing.members[i].birth_year.is_none()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (same.len() == 1).then(|| same[0])
+        });
     let old = found.map(|i| &cx.existing.members[i]);
     let old_status = old.and_then(|m| MemberStatus::parse(&m.status));
     let w = MemberWrite {
@@ -911,7 +999,9 @@ fn member_row(
         kind: kind
             .or(old.and_then(|m| Kind::parse(&m.kind)))
             .unwrap_or(Kind::Resident),
-        workplace: workplace.or(old.map(|m| m.workplace.clone())).unwrap_or_default(),
+        workplace: workplace
+            .or(old.map(|m| m.workplace.clone()))
+            .unwrap_or_default(),
         capacity: capacity.or(old.map(|m| m.capacity)).unwrap_or(2),
         notes: notes.or(old.map(|m| m.notes.clone())).unwrap_or_default(),
     };
@@ -939,7 +1029,12 @@ fn member_row(
             Gender => gender_vi(w.gender).to_string(),
             Phone => w.phone.clone(),
             Status => status_vi(w.status).to_string(),
-            MemberKind => if w.kind == Kind::Dv213 { "ĐV 213" } else { "Thường trú" }.to_string(),
+            MemberKind => if w.kind == Kind::Dv213 {
+                "ĐV 213"
+            } else {
+                "Thường trú"
+            }
+            .to_string(),
             Workplace => w.workplace.clone(),
             Capacity => w.capacity.to_string(),
             Notes => w.notes.clone(),
@@ -976,7 +1071,13 @@ fn row_member<'e>(
     row_no: u32,
     by_name: &MemberIndex,
 ) -> Option<&'e ExistingMember> {
-    let t = take!(plan, row, row_no, Field::Member, text(row.get(Field::Member), MAX_NAME))?;
+    let t = take!(
+        plan,
+        row,
+        row_no,
+        Field::Member,
+        text(row.get(Field::Member), MAX_NAME)
+    )?;
     let year_col = take!(
         plan,
         row,
@@ -1034,7 +1135,13 @@ fn household_row(
 ) {
     use Field::*;
     let before = plan.errors_total;
-    let head = take!(plan, row, row_no, HeadName, text(row.get(HeadName), MAX_NAME));
+    let head = take!(
+        plan,
+        row,
+        row_no,
+        HeadName,
+        text(row.get(HeadName), MAX_NAME)
+    );
     if head.is_none() && before == plan.errors_total {
         plan.error(row_no, row.column(HeadName), RowProblem::Required);
     }
@@ -1053,7 +1160,11 @@ fn household_row(
     let addr_for_key = address.clone().unwrap_or_default();
     let key = household_key(&head, &addr_for_key);
     if let Some(first) = seen.get(&key) {
-        plan.error(row_no, row.column(HeadName), RowProblem::DuplicateOf { row: *first });
+        plan.error(
+            row_no,
+            row.column(HeadName),
+            RowProblem::DuplicateOf { row: *first },
+        );
         return;
     }
     seen.insert(key.clone(), row_no);
@@ -1091,9 +1202,8 @@ fn household_row(
         Some(h) => HouseholdRef::Existing(h.id),
         None => HouseholdRef::New(plan.households.len()),
     };
-    let assignment = member.and_then(|m| {
-        plan_assignment(cx, href, m, since, format!("Nhập từ tệp {}", cx.file_name))
-    });
+    let assignment = member
+        .and_then(|m| plan_assignment(cx, href, m, since, format!("Nhập từ tệp {}", cx.file_name)));
     if !may_take(plan, row, row_no, member, assignment.as_ref()) {
         return;
     }
@@ -1112,10 +1222,17 @@ fn household_row(
             HeadName => w.head_name.clone(),
             Size => w.size.to_string(),
             Phone => w.phone.clone(),
-            Tags => w.tags.iter().map(|t| tag_vi(*t)).collect::<Vec<_>>().join(", "),
+            Tags => w
+                .tags
+                .iter()
+                .map(|t| tag_vi(*t))
+                .collect::<Vec<_>>()
+                .join(", "),
             Notes => w.notes.clone(),
             Member => member_name.clone(),
-            Since => since.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+            Since => since
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
             f => address_cells(&w.address, f).unwrap_or_default(),
         })
         .collect();
@@ -1185,7 +1302,13 @@ fn assignment_row(
 ) {
     use Field::*;
     let before = plan.errors_total;
-    let head = take!(plan, row, row_no, HeadName, text(row.get(HeadName), MAX_NAME));
+    let head = take!(
+        plan,
+        row,
+        row_no,
+        HeadName,
+        text(row.get(HeadName), MAX_NAME)
+    );
     if head.is_none() && before == plan.errors_total {
         plan.error(row_no, row.column(HeadName), RowProblem::Required);
     }
@@ -1201,7 +1324,11 @@ fn assignment_row(
     let key = household_key(&head, &address);
     if let Some(first) = seen.get(&key) {
         // One household, one member (rule R2).
-        plan.error(row_no, row.column(HeadName), RowProblem::DuplicateOf { row: *first });
+        plan.error(
+            row_no,
+            row.column(HeadName),
+            RowProblem::DuplicateOf { row: *first },
+        );
         return;
     }
     seen.insert(key.clone(), row_no);
@@ -1235,7 +1362,9 @@ fn assignment_row(
             Lane => h.lane.clone(),
             HouseNo => h.house_no.clone(),
             Member => member.full_name.clone(),
-            Since => since.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+            Since => since
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
             Notes => a.as_ref().map(|a| a.reason.clone()).unwrap_or_default(),
             _ => String::new(),
         })
@@ -1273,14 +1402,23 @@ mod tests {
         assert_eq!(year(&t("1965"), today()), Ok(Some(1965)));
         assert_eq!(year(&t("12/03/1965"), today()), Ok(Some(1965)));
         assert_eq!(
-            year(&Cell::Date(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), today()),
+            year(
+                &Cell::Date(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()),
+                today()
+            ),
             Ok(Some(1970))
         );
         assert_eq!(year(&Cell::Empty, today()), Ok(None));
-        assert_eq!(year(&t("năm sáu lăm"), today()), Err(RowProblem::NotANumber));
+        assert_eq!(
+            year(&t("năm sáu lăm"), today()),
+            Err(RowProblem::NotANumber)
+        );
         assert_eq!(
             year(&Cell::Number(1850.0), today()),
-            Err(RowProblem::OutOfRange { min: 1900, max: 2026 })
+            Err(RowProblem::OutOfRange {
+                min: 1900,
+                max: 2026
+            })
         );
         assert_eq!(year(&t("31/02/1965"), today()), Err(RowProblem::BadDate));
     }
@@ -1298,8 +1436,14 @@ mod tests {
     #[test]
     fn phones_keep_their_leading_zero() {
         assert_eq!(phone(&t("0912 345 678")), Ok(Some("0912345678".into())));
-        assert_eq!(phone(&Cell::Number(912345678.0)), Ok(Some("0912345678".into())));
-        assert_eq!(phone(&t("+84 912.345.678")), Ok(Some("+84912345678".into())));
+        assert_eq!(
+            phone(&Cell::Number(912345678.0)),
+            Ok(Some("0912345678".into()))
+        );
+        assert_eq!(
+            phone(&t("+84 912.345.678")),
+            Ok(Some("+84912345678".into()))
+        );
         assert_eq!(phone(&t("gọi sau")), Err(RowProblem::BadPhone));
         assert_eq!(phone(&t("123")), Err(RowProblem::BadPhone));
     }
@@ -1318,7 +1462,9 @@ mod tests {
         );
         assert_eq!(
             status(&t("bay")),
-            Err(RowProblem::UnknownValue { value: "bay".into() })
+            Err(RowProblem::UnknownValue {
+                value: "bay".into()
+            })
         );
         assert_eq!(member_kind(&t("ĐV 213")), Ok(Some(Kind::Dv213)));
         assert_eq!(member_kind(&t("x")), Ok(Some(Kind::Dv213)));
@@ -1329,7 +1475,9 @@ mod tests {
         assert_eq!(tags(&t("Hộ nghèo")), Ok(Some(vec![HouseholdTag::Poor])));
         assert_eq!(
             tags(&t("Hộ nghèo, giàu có")),
-            Err(RowProblem::UnknownValue { value: "giàu có".into() })
+            Err(RowProblem::UnknownValue {
+                value: "giàu có".into()
+            })
         );
     }
 
@@ -1337,9 +1485,14 @@ mod tests {
     fn formulas_without_values_and_errors_are_refused() {
         assert_eq!(
             text(&Cell::Error("#REF!".into()), 100),
-            Err(RowProblem::FormulaError { code: "#REF!".into() })
+            Err(RowProblem::FormulaError {
+                code: "#REF!".into()
+            })
         );
-        assert_eq!(text(&t("=SUM(A1:A3)"), 100), Err(RowProblem::FormulaWithoutValue));
+        assert_eq!(
+            text(&t("=SUM(A1:A3)"), 100),
+            Err(RowProblem::FormulaWithoutValue)
+        );
         assert_eq!(text(&t("=B2"), 100), Err(RowProblem::FormulaWithoutValue));
         assert_eq!(text(&t("= vui vẻ"), 100), Ok(Some("= vui vẻ".into())));
         assert_eq!(text(&t("abc"), 2), Err(RowProblem::TooLong { max: 2 }));
@@ -1371,13 +1524,22 @@ mod tests {
             area: "Tổ 2".into(),
             ..Default::default()
         };
-        assert_eq!(household_key("Nguyễn Văn An", &a), household_key("NGUYỄN VĂN AN", &b));
-        assert_ne!(household_key("Nguyễn Văn An", &a), household_key("Nguyễn Văn Ân", &a));
+        assert_eq!(
+            household_key("Nguyễn Văn An", &a),
+            household_key("NGUYỄN VĂN AN", &b)
+        );
+        assert_ne!(
+            household_key("Nguyễn Văn An", &a),
+            household_key("Nguyễn Văn Ân", &a)
+        );
     }
 
     #[test]
     fn member_names_may_carry_their_birth_year() {
-        assert_eq!(member_ref("Nguyễn Văn An (1968)"), ("Nguyễn Văn An".into(), Some(1968)));
+        assert_eq!(
+            member_ref("Nguyễn Văn An (1968)"),
+            ("Nguyễn Văn An".into(), Some(1968))
+        );
         assert_eq!(member_ref("Nguyễn Văn An"), ("Nguyễn Văn An".into(), None));
         assert_eq!(member_ref("Lê (Tí)"), ("Lê (Tí)".into(), None));
     }
@@ -1463,7 +1625,10 @@ mod tests {
         ]);
         let p = run(ImportKind::Members, &s, &existing);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        assert_eq!((p.counts.new, p.counts.updated, p.counts.unchanged), (1, 1, 0));
+        assert_eq!(
+            (p.counts.new, p.counts.updated, p.counts.unchanged),
+            (1, 1, 0)
+        );
         assert_eq!(p.members[0].id, Some(7));
         assert_eq!(p.members[0].phone, "0912345678");
         assert_eq!(p.members[1].id, None);
@@ -1492,23 +1657,62 @@ mod tests {
             }],
             ..Existing::default()
         };
-        existing
-            .active
-            .insert(50, (900, 1, day_start(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())));
+        existing.active.insert(
+            50,
+            (
+                900,
+                1,
+                day_start(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+            ),
+        );
         let s = sheet(vec![
-            vec![t("Chủ hộ"), t("Số nhà"), t("Ngõ"), t("Nhân khẩu"), t("Đảng viên phụ trách")],
-            vec![t("Nguyễn Văn Ba"), t("Số 12"), t("5"), Cell::Number(3.0), t("Phạm Thị Lan")],
-            vec![t("Hồ Thị Năm"), t("3"), t("Ngõ 5"), Cell::Number(2.0), t("Lê Văn Hùng (1960)")],
-            vec![t("Vũ Văn Sáu"), t("4"), t("Ngõ 5"), Cell::Number(2.0), t("Đỗ Văn Tư")],
-            vec![t("Bùi Văn Bảy"), t("9"), t("Ngõ 5"), Cell::Number(2.0), t("Không Ai")],
+            vec![
+                t("Chủ hộ"),
+                t("Số nhà"),
+                t("Ngõ"),
+                t("Nhân khẩu"),
+                t("Đảng viên phụ trách"),
+            ],
+            vec![
+                t("Nguyễn Văn Ba"),
+                t("Số 12"),
+                t("5"),
+                Cell::Number(3.0),
+                t("Phạm Thị Lan"),
+            ],
+            vec![
+                t("Hồ Thị Năm"),
+                t("3"),
+                t("Ngõ 5"),
+                Cell::Number(2.0),
+                t("Lê Văn Hùng (1960)"),
+            ],
+            vec![
+                t("Vũ Văn Sáu"),
+                t("4"),
+                t("Ngõ 5"),
+                Cell::Number(2.0),
+                t("Đỗ Văn Tư"),
+            ],
+            vec![
+                t("Bùi Văn Bảy"),
+                t("9"),
+                t("Ngõ 5"),
+                Cell::Number(2.0),
+                t("Không Ai"),
+            ],
         ]);
         let p = run(ImportKind::Households, &s, &existing);
         let problems: Vec<&RowProblem> = p.errors.iter().map(|e| &e.problem).collect();
         assert_eq!(
             problems,
             vec![
-                &RowProblem::MemberNotAssignable { name: "Đỗ Văn Tư".into() },
-                &RowProblem::MemberNotFound { name: "Không Ai".into() },
+                &RowProblem::MemberNotAssignable {
+                    name: "Đỗ Văn Tư".into()
+                },
+                &RowProblem::MemberNotFound {
+                    name: "Không Ai".into()
+                },
             ]
         );
         // Without the two bad rows, the plan reassigns the first and assigns the second.
@@ -1562,7 +1766,8 @@ mod tests {
             vec![t("Ai Đó"), t("1 Ngõ 9"), t("Lê Văn Hùng")],
         ]);
         let p = run(ImportKind::Assignments, &s, &existing);
-        let problems: Vec<(u32, &RowProblem)> = p.errors.iter().map(|e| (e.row, &e.problem)).collect();
+        let problems: Vec<(u32, &RowProblem)> =
+            p.errors.iter().map(|e| (e.row, &e.problem)).collect();
         assert_eq!(
             problems,
             vec![

@@ -149,7 +149,9 @@ pub fn WardExports() -> impl IntoView {
     let wards: Vec<(i64, String)> = me
         .grants
         .iter()
-        .filter(|g| g.role.reads_units() && g.role != Role::Member && g.unit_kind == UnitKind::Commune)
+        .filter(|g| {
+            g.role.reads_units() && g.role != Role::Member && g.unit_kind == UnitKind::Commune
+        })
         .map(|g| (g.unit_id, g.unit_name.clone()))
         .collect();
     wards

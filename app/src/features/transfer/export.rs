@@ -179,7 +179,12 @@ fn yes(b: bool) -> Value {
 }
 
 /// Reads every sheet for the given cells of a ward.
-pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSheet>) -> sqlx::Result<Vec<Table>> {
+pub async fn tables(
+    pool: &Pool,
+    ward: i64,
+    cells: &[i64],
+    only: Option<ExportSheet>,
+) -> sqlx::Result<Vec<Table>> {
     let mut out = Vec::new();
     let want = |s: ExportSheet| only.is_none_or(|o| o == s);
     if want(ExportSheet::Members) {
@@ -187,9 +192,22 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
         out.push(Table {
             sheet: ExportSheet::Members,
             headers: vec![
-                "Chi bộ", "Họ và tên", "Năm sinh", "Giới tính", "Điện thoại", "Số nhà", "Ngách", "Ngõ",
-                "Tổ dân phố", "Tình trạng", "Loại đảng viên", "Nơi công tác", "Cấp ủy nơi công tác",
-                "Số hộ có thể phụ trách", "Số hộ đang phụ trách", "Ghi chú",
+                "Chi bộ",
+                "Họ và tên",
+                "Năm sinh",
+                "Giới tính",
+                "Điện thoại",
+                "Số nhà",
+                "Ngách",
+                "Ngõ",
+                "Tổ dân phố",
+                "Tình trạng",
+                "Loại đảng viên",
+                "Nơi công tác",
+                "Cấp ủy nơi công tác",
+                "Số hộ có thể phụ trách",
+                "Số hộ đang phụ trách",
+                "Ghi chú",
             ],
             rows: rows
                 .into_iter()
@@ -205,7 +223,12 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
                         m.home_alley.into(),
                         m.home_area.into(),
                         status_vi(&m.status).into(),
-                        if MemberKind::parse(&m.kind) == Some(MemberKind::Dv213) { "ĐV 213" } else { "Thường trú" }.into(),
+                        if MemberKind::parse(&m.kind) == Some(MemberKind::Dv213) {
+                            "ĐV 213"
+                        } else {
+                            "Thường trú"
+                        }
+                        .into(),
                         m.workplace.into(),
                         m.workplace_committee.into(),
                         m.capacity.into(),
@@ -221,8 +244,20 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
         out.push(Table {
             sheet: ExportSheet::Households,
             headers: vec![
-                "Chi bộ", "Chủ hộ", "Số nhà", "Ngách", "Ngõ", "Tổ dân phố", "Nhân khẩu", "Điện thoại", "Diện",
-                "Điểm nóng", "Tổ tự quản", "Đảng viên phụ trách", "Năm sinh đảng viên", "Phụ trách từ ngày",
+                "Chi bộ",
+                "Chủ hộ",
+                "Số nhà",
+                "Ngách",
+                "Ngõ",
+                "Tổ dân phố",
+                "Nhân khẩu",
+                "Điện thoại",
+                "Diện",
+                "Điểm nóng",
+                "Tổ tự quản",
+                "Đảng viên phụ trách",
+                "Năm sinh đảng viên",
+                "Phụ trách từ ngày",
                 "Ghi chú",
             ],
             rows: rows
@@ -238,7 +273,11 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
                         h.size.into(),
                         h.phone.into(),
                         tags_vi(&h.tags).into(),
-                        if h.hot_spot > 0 { Value::Int(h.hot_spot) } else { Value::Empty },
+                        if h.hot_spot > 0 {
+                            Value::Int(h.hot_spot)
+                        } else {
+                            Value::Empty
+                        },
                         h.group_name.into(),
                         h.member_name.into(),
                         h.member_birth_year.into(),
@@ -254,8 +293,17 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
         out.push(Table {
             sheet: ExportSheet::Assignments,
             headers: vec![
-                "Chi bộ", "Chủ hộ", "Địa chỉ", "Tổ tự quản", "Đảng viên phụ trách", "Năm sinh đảng viên",
-                "Hình thức", "Từ ngày", "Đến ngày", "Lý do phân công", "Lý do kết thúc",
+                "Chi bộ",
+                "Chủ hộ",
+                "Địa chỉ",
+                "Tổ tự quản",
+                "Đảng viên phụ trách",
+                "Năm sinh đảng viên",
+                "Hình thức",
+                "Từ ngày",
+                "Đến ngày",
+                "Lý do phân công",
+                "Lý do kết thúc",
             ],
             rows: rows
                 .into_iter()
@@ -272,7 +320,12 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
                         a.group_name.into(),
                         a.member_name.into(),
                         a.member_birth_year.into(),
-                        if a.mode == "non_regular" { "Không thường xuyên" } else { "Thường xuyên" }.into(),
+                        if a.mode == "non_regular" {
+                            "Không thường xuyên"
+                        } else {
+                            "Thường xuyên"
+                        }
+                        .into(),
                         Value::Date(vn_date(a.started_at)),
                         a.ended_at.map(vn_date).into(),
                         a.reason.into(),
@@ -287,8 +340,18 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
         out.push(Table {
             sheet: ExportSheet::Visits,
             headers: vec![
-                "Chi bộ", "Ngày thăm", "Chủ hộ", "Địa chỉ", "Đảng viên", "Hình thức", "Nội dung tuyên truyền",
-                "Ghi chép", "Hòa giải", "Điểm nóng", "Ý kiến của hộ", "Hộ đánh giá (1–5)",
+                "Chi bộ",
+                "Ngày thăm",
+                "Chủ hộ",
+                "Địa chỉ",
+                "Đảng viên",
+                "Hình thức",
+                "Nội dung tuyên truyền",
+                "Ghi chép",
+                "Hòa giải",
+                "Điểm nóng",
+                "Ý kiến của hộ",
+                "Hộ đánh giá (1–5)",
             ],
             rows: rows
                 .into_iter()
@@ -303,7 +366,11 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
                         topics_vi(&v.topics).into(),
                         v.note.into(),
                         yes(v.mediation),
-                        if v.hot_spot > 0 { Value::Int(v.hot_spot) } else { Value::Empty },
+                        if v.hot_spot > 0 {
+                            Value::Int(v.hot_spot)
+                        } else {
+                            Value::Empty
+                        },
                         v.feedback.into(),
                         v.feedback_rating.map_or(Value::Empty, Value::Int),
                     ]
@@ -316,8 +383,19 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
         out.push(Table {
             sheet: ExportSheet::Concerns,
             headers: vec![
-                "Mã", "Chi bộ", "Ngày ghi nhận", "Chủ hộ", "Địa chỉ", "Đảng viên ghi nhận", "Lĩnh vực", "Nội dung",
-                "Khẩn", "Tình trạng", "Hạn trả lời", "Số bước", "Bước gần nhất",
+                "Mã",
+                "Chi bộ",
+                "Ngày ghi nhận",
+                "Chủ hộ",
+                "Địa chỉ",
+                "Đảng viên ghi nhận",
+                "Lĩnh vực",
+                "Nội dung",
+                "Khẩn",
+                "Tình trạng",
+                "Hạn trả lời",
+                "Số bước",
+                "Bước gần nhất",
             ],
             rows: rows
                 .into_iter()
@@ -327,7 +405,12 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
                         k.cell_name.into(),
                         Value::Date(k.raised_on),
                         k.head_name.into(),
-                        address(k.house_no.as_deref().unwrap_or(""), "", k.alley.as_deref().unwrap_or("")).into(),
+                        address(
+                            k.house_no.as_deref().unwrap_or(""),
+                            "",
+                            k.alley.as_deref().unwrap_or(""),
+                        )
+                        .into(),
                         k.member_name.into(),
                         category_vi(&k.category).into(),
                         k.body.into(),
@@ -346,7 +429,14 @@ pub async fn tables(pool: &Pool, ward: i64, cells: &[i64], only: Option<ExportSh
         out.push(Table {
             sheet: ExportSheet::ConcernSteps,
             headers: vec![
-                "Mã kiến nghị", "Chi bộ", "Chủ hộ", "Ngày", "Bước", "Từ tình trạng", "Sang tình trạng", "Người thực hiện",
+                "Mã kiến nghị",
+                "Chi bộ",
+                "Chủ hộ",
+                "Ngày",
+                "Bước",
+                "Từ tình trạng",
+                "Sang tình trạng",
+                "Người thực hiện",
                 "Nội dung",
             ],
             rows: rows
@@ -403,7 +493,11 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                     }
                     Value::Date(d) => {
                         use chrono::Datelike;
-                        let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                        let dt = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
                         ws.write_datetime_with_format(r, col, &dt, &day)?;
                         if let Some(w) = widths.get_mut(c) {
                             *w = (*w).max(11);
@@ -428,7 +522,9 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
     let risky = match s.chars().next() {
         Some('=' | '@' | '\t' | '\r') => true,
-        Some('+' | '-') => !s[1..].chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '.'),
+        Some('+' | '-') => !s[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '.'),
         _ => false,
     };
     if risky {
@@ -462,7 +558,13 @@ pub fn csv(t: &Table) -> Result<Vec<u8>, csv::Error> {
 pub fn content_disposition(name: &str) -> String {
     let ascii: String = deunicode::deunicode(name)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut encoded = String::new();
     for b in name.as_bytes() {
@@ -529,7 +631,13 @@ async fn download(
                         AppError::Internal
                     })
                 })
-                .map(|b| (b, "text/csv; charset=utf-8", format!("Gắn Bó - {title} - {} - {day}.csv", s.title_vi()))),
+                .map(|b| {
+                    (
+                        b,
+                        "text/csv; charset=utf-8",
+                        format!("Gắn Bó - {title} - {} - {day}.csv", s.title_vi()),
+                    )
+                }),
         }
     })
     .await
@@ -559,7 +667,14 @@ pub async fn cell_export(
             .ok_or(AppError::Unauthenticated)?;
         let scope = caller.read_cell(&pool, cell).await?;
         let sheet = parse_file(&file)?;
-        download(&pool, scope.ward_id, vec![scope.cell_id], sheet, &scope.name).await
+        download(
+            &pool,
+            scope.ward_id,
+            vec![scope.cell_id],
+            sheet,
+            &scope.name,
+        )
+        .await
     };
     run.await.unwrap_or_else(refuse)
 }
@@ -614,7 +729,10 @@ mod tests {
     #[test]
     fn file_names_are_vietnamese_with_an_ascii_fallback() {
         let h = content_disposition("Gắn Bó - Chi bộ số 1.xlsx");
-        assert!(h.starts_with("attachment; filename=\"Gan-Bo---Chi-bo-so-1.xlsx\""), "{h}");
+        assert!(
+            h.starts_with("attachment; filename=\"Gan-Bo---Chi-bo-so-1.xlsx\""),
+            "{h}"
+        );
         assert!(h.contains("filename*=UTF-8''G%E1%BA%AFn%20B%C3%B3%20-%20Chi%20b%E1%BB%99%20s%E1%BB%91%201.xlsx"), "{h}");
     }
 
@@ -654,7 +772,10 @@ mod tests {
         let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(wb.sheet_names(), vec!["Đảng viên"]);
         let r = wb.worksheet_range("Đảng viên").unwrap();
-        assert_eq!(r.get_value((1, 0)), Some(&Data::String("Nguyễn Văn Đức".into())));
+        assert_eq!(
+            r.get_value((1, 0)),
+            Some(&Data::String("Nguyễn Văn Đức".into()))
+        );
         assert!(matches!(r.get_value((1, 2)), Some(Data::DateTime(_))));
     }
 

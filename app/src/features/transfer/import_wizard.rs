@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::api::{cancel_import, check_import, commit_import, import_status, inspect_import};
 #[cfg(feature = "hydrate")]
 use super::api::upload_import;
+use super::api::{cancel_import, check_import, commit_import, import_status, inspect_import};
 use super::model::*;
 use super::texts;
 use crate::error::AppError;
@@ -31,7 +31,10 @@ fn poll(id: i64, job: RwSignal<Option<JobView>>, error: RwSignal<Option<AppError
                 let running = view.state.running();
                 job.set(Some(view));
                 if running {
-                    set_timeout(move || poll(id, job, error), std::time::Duration::from_millis(POLL_MS));
+                    set_timeout(
+                        move || poll(id, job, error),
+                        std::time::Duration::from_millis(POLL_MS),
+                    );
                 }
             }
             Err(e) => error.set(Some(e)),
@@ -40,7 +43,10 @@ fn poll(id: i64, job: RwSignal<Option<JobView>>, error: RwSignal<Option<AppError
 }
 
 fn mapping_text(m: &[Option<Field>]) -> String {
-    m.iter().map(|f| f.map_or("", Field::code)).collect::<Vec<_>>().join(",")
+    m.iter()
+        .map(|f| f.map_or("", Field::code))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[island]
@@ -90,16 +96,19 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
     };
 
     // Another sheet, encoding or kind: look again (the columns are guessed anew).
-    let reinspect = move |sheet: Option<String>, encoding: Option<String>, kind: Option<ImportKind>| {
-        let Some(cur) = ins.get_untracked() else { return };
-        busy.set(true);
-        let sheet = sheet.unwrap_or(cur.sheet.clone());
-        let encoding = encoding.unwrap_or(cur.encoding.clone());
-        let kind = kind.unwrap_or(cur.kind).code().to_string();
-        leptos::task::spawn_local(async move {
-            take_inspection(inspect_import(cur.job, sheet, encoding, kind).await);
-        });
-    };
+    let reinspect =
+        move |sheet: Option<String>, encoding: Option<String>, kind: Option<ImportKind>| {
+            let Some(cur) = ins.get_untracked() else {
+                return;
+            };
+            busy.set(true);
+            let sheet = sheet.unwrap_or(cur.sheet.clone());
+            let encoding = encoding.unwrap_or(cur.encoding.clone());
+            let kind = kind.unwrap_or(cur.kind).code().to_string();
+            leptos::task::spawn_local(async move {
+                take_inspection(inspect_import(cur.job, sheet, encoding, kind).await);
+            });
+        };
 
     let started = move |r: Result<JobView, AppError>| {
         busy.set(false);
@@ -110,7 +119,10 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
                 error.set(None);
                 step.set(Step::Work);
                 if running {
-                    set_timeout(move || poll(id, job, error), std::time::Duration::from_millis(POLL_MS));
+                    set_timeout(
+                        move || poll(id, job, error),
+                        std::time::Duration::from_millis(POLL_MS),
+                    );
                 }
             }
             Err(e) => error.set(Some(e)),
@@ -118,15 +130,27 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
     };
 
     let on_check = move |_| {
-        let Some(cur) = ins.get_untracked() else { return };
+        let Some(cur) = ins.get_untracked() else {
+            return;
+        };
         let m = mapping.get_untracked();
         if let Err(p) = check_mapping(cur.kind, &m) {
-            error.set(Some(AppError::invalid("mapping", crate::error::Problem::File(p))));
+            error.set(Some(AppError::invalid(
+                "mapping",
+                crate::error::Problem::File(p),
+            )));
             return;
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let r = check_import(cur.job, cur.sheet, cur.encoding, cur.kind.code().to_string(), mapping_text(&m)).await;
+            let r = check_import(
+                cur.job,
+                cur.sheet,
+                cur.encoding,
+                cur.kind.code().to_string(),
+                mapping_text(&m),
+            )
+            .await;
             started(r);
         });
     };
@@ -138,7 +162,11 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
     };
 
     let on_cancel = move |_| {
-        let Some(j) = job.get_untracked().map(|j| j.id).or(ins.get_untracked().map(|i| i.job)) else {
+        let Some(j) = job
+            .get_untracked()
+            .map(|j| j.id)
+            .or(ins.get_untracked().map(|i| i.job))
+        else {
             return;
         };
         busy.set(true);
@@ -151,7 +179,10 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
                     job.set(Some(v));
                     step.set(Step::Work);
                     if running {
-                        set_timeout(move || poll(j, job, error), std::time::Duration::from_millis(POLL_MS));
+                        set_timeout(
+                            move || poll(j, job, error),
+                            std::time::Duration::from_millis(POLL_MS),
+                        );
                     }
                 }
                 Err(e) => error.set(Some(e)),
@@ -224,13 +255,19 @@ fn MapStep(
     ins: RwSignal<Option<Inspection>>,
     mapping: RwSignal<Vec<Option<Field>>>,
     busy: RwSignal<bool>,
-    reinspect: impl Fn(Option<String>, Option<String>, Option<ImportKind>) + Copy + Send + Sync + 'static,
+    reinspect: impl Fn(Option<String>, Option<String>, Option<ImportKind>)
+    + Copy
+    + Send
+    + Sync
+    + 'static,
     on_check: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     move || {
-        let Some(i) = ins.get() else { return ().into_any() };
+        let Some(i) = ins.get() else {
+            return ().into_any();
+        };
         let kind = i.kind;
         let sheets = i.sheets.clone();
         let many_sheets = sheets.len() > 1;
@@ -369,7 +406,9 @@ fn WorkStep(
 ) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     move || {
-        let Some(j) = job.get() else { return ().into_any() };
+        let Some(j) = job.get() else {
+            return ().into_any();
+        };
         let counts = j.counts.clone();
         let count_line = td_string!(
             l,

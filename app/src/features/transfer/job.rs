@@ -15,8 +15,8 @@ use super::check::{self, Cancelled, Context, Plan, Progress};
 use super::model::*;
 use super::read::{self, Headers, Sheet};
 use super::repo;
-use crate::server::db::{Pool, now};
 use crate::error::AppError;
+use crate::server::db::{Pool, now};
 use crate::server::scope::CellScope;
 
 /// Work going on now, by database and job id (tests run several databases in one process).
@@ -26,12 +26,16 @@ static LIVE: LazyLock<Mutex<HashMap<JobKey, Arc<Progress>>>> = LazyLock::new(Def
 static WORKERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
 
 fn live_map() -> std::sync::MutexGuard<'static, HashMap<JobKey, Arc<Progress>>> {
-    LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    LIVE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn key(pool: &Pool, job: i64) -> JobKey {
     (
-        pool.connect_options().get_filename().to_string_lossy().into_owned(),
+        pool.connect_options()
+            .get_filename()
+            .to_string_lossy()
+            .into_owned(),
         job,
     )
 }
@@ -108,7 +112,11 @@ pub fn read_upload(
     let opened = read::open(bytes, file_name, encoding)?;
     let name = match sheet.filter(|s| !s.is_empty()) {
         Some(s) => s.to_string(),
-        None => opened.sheets.first().cloned().ok_or(FileProblem::EmptySheet)?,
+        None => opened
+            .sheets
+            .first()
+            .cloned()
+            .ok_or(FileProblem::EmptySheet)?,
     };
     let sheet = opened.read_sheet(&name, limit, progress)?;
     Ok((opened, name, sheet))

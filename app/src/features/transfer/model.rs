@@ -264,8 +264,12 @@ impl JobState {
 /// Why a whole file could not be used (as opposed to a problem in one of its rows).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileProblem {
-    TooLarge { max_mb: u32 },
-    TooManyRows { max: u32 },
+    TooLarge {
+        max_mb: u32,
+    },
+    TooManyRows {
+        max: u32,
+    },
     /// Not a spreadsheet this product reads (or a damaged one).
     Unreadable,
     UnknownFormat,
@@ -273,9 +277,13 @@ pub enum FileProblem {
     NoSuchSheet,
     NoHeader,
     /// A column the kind needs is not mapped.
-    MissingColumn { field: Field },
+    MissingColumn {
+        field: Field,
+    },
     /// Two columns are mapped to the same field.
-    MappedTwice { field: Field },
+    MappedTwice {
+        field: Field,
+    },
     /// The server stopped while the file was being worked on.
     Interrupted,
     Internal,
@@ -307,16 +315,16 @@ impl std::fmt::Display for FileProblem {
             FileProblem::MissingColumn { field } => {
                 write!(f, "Chưa chọn cột cho \"{}\".", field.label_vi())
             }
-            FileProblem::MappedTwice { field } => write!(
-                f,
-                "Hai cột cùng được gán cho \"{}\".",
-                field.label_vi()
-            ),
+            FileProblem::MappedTwice { field } => {
+                write!(f, "Hai cột cùng được gán cho \"{}\".", field.label_vi())
+            }
             FileProblem::Interrupted => write!(
                 f,
                 "Máy chủ dừng khi đang xử lý tệp; chưa có gì được ghi. Vui lòng tải tệp lên lại."
             ),
-            FileProblem::Internal => write!(f, "Máy chủ gặp lỗi khi xử lý tệp; chưa có gì được ghi."),
+            FileProblem::Internal => {
+                write!(f, "Máy chủ gặp lỗi khi xử lý tệp; chưa có gì được ghi.")
+            }
         }
     }
 }
@@ -325,24 +333,41 @@ impl std::fmt::Display for FileProblem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RowProblem {
     Required,
-    TooLong { max: u32 },
+    TooLong {
+        max: u32,
+    },
     NotANumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     BadDate,
     BadPhone,
     /// A value that is not one of the known choices (status, gender, tag…).
-    UnknownValue { value: String },
+    UnknownValue {
+        value: String,
+    },
     /// The cell holds a formula error such as `#REF!`.
-    FormulaError { code: String },
+    FormulaError {
+        code: String,
+    },
     /// The cell holds a formula without a computed value.
     FormulaWithoutValue,
     /// The same household (or member) is already on an earlier row of the file.
-    DuplicateOf { row: u32 },
-    MemberNotFound { name: String },
+    DuplicateOf {
+        row: u32,
+    },
+    MemberNotFound {
+        name: String,
+    },
     /// Several members of the cell share the name: the birth year tells them apart.
-    MemberAmbiguous { name: String },
+    MemberAmbiguous {
+        name: String,
+    },
     /// The member may not be given households (exempt, elderly or ill, transferred).
-    MemberNotAssignable { name: String },
+    MemberNotAssignable {
+        name: String,
+    },
     HouseholdNotFound,
 }
 
@@ -358,7 +383,10 @@ impl std::fmt::Display for RowProblem {
             RowProblem::UnknownValue { value } => write!(f, "không hiểu giá trị \"{value}\""),
             RowProblem::FormulaError { code } => write!(f, "ô có lỗi công thức {code}"),
             RowProblem::FormulaWithoutValue => {
-                write!(f, "ô chứa công thức chưa có giá trị (hãy lưu lại tệp bằng Excel)")
+                write!(
+                    f,
+                    "ô chứa công thức chưa có giá trị (hãy lưu lại tệp bằng Excel)"
+                )
             }
             RowProblem::DuplicateOf { row } => write!(f, "trùng với dòng {row}"),
             RowProblem::MemberNotFound { name } => {
@@ -390,7 +418,11 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Dòng {}, cột \"{}\": {}.", self.row, self.column, self.problem)
+        write!(
+            f,
+            "Dòng {}, cột \"{}\": {}.",
+            self.row, self.column, self.problem
+        )
     }
 }
 
@@ -486,11 +518,9 @@ impl JobView {
         if self.state == JobState::Done || self.state == JobState::Ready {
             return 100;
         }
-        if self.total == 0 {
-            0
-        } else {
-            (self.done.min(self.total) * 100) / self.total
-        }
+        (self.done.min(self.total) * 100)
+            .checked_div(self.total)
+            .unwrap_or(0)
     }
 }
 

@@ -308,7 +308,8 @@ fn sheet_names(format: Format, bytes: &[u8]) -> Result<Vec<String>, FileProblem>
             visible_sheets(&wb)
         }
         _ => {
-            let wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+            let wb =
+                calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
             visible_sheets(&wb)
         }
     };
@@ -603,36 +604,57 @@ pub fn guess_field(kind: ImportKind, header: &str) -> Option<Field> {
             })
         }
         "gioi tinh" | "gioi" | "nam nu" => Some(Gender),
-        "dien thoai" | "so dien thoai" | "sdt" | "so dt" | "dt" | "di dong" | "dien thoai lien he"
+        "dien thoai"
+        | "so dien thoai"
+        | "sdt"
+        | "so dt"
+        | "dt"
+        | "di dong"
+        | "dien thoai lien he"
         | "so dien thoai lien he" => Some(Phone),
         "dia chi" | "noi o" | "noi o hien nay" | "cho o hien nay" | "dia chi thuong tru"
         | "dia chi cu tru" | "dia chi nha" => Some(Address),
-        "to dan pho" | "to" | "to dp" | "khu pho" | "thon" | "xom" | "ap" | "khu dan cu" | "khu"
-        | "tdp" => Some(Area),
+        "to dan pho" | "to" | "to dp" | "khu pho" | "thon" | "xom" | "ap" | "khu dan cu"
+        | "khu" | "tdp" => Some(Area),
         "ngo" | "hem" | "kiet" | "duong" | "ngo duong" | "duong pho" | "ngo pho" | "ten ngo" => {
             Some(Alley)
         }
         "ngach" => Some(Lane),
         "so nha" | "so" | "nha so" => Some(HouseNo),
         "ghi chu" | "ghi chu khac" | "ly do" => Some(Notes),
-        "dang vien phu trach" | "nguoi phu trach" | "phu trach" | "dv phu trach"
-        | "dang vien gan bo" | "ho ten dang vien phu trach" | "dang vien theo doi" => Some(Member),
-        "ngay phan cong" | "tu ngay" | "ngay bat dau" | "phu trach tu" | "phu trach tu ngay"
+        "dang vien phu trach"
+        | "nguoi phu trach"
+        | "phu trach"
+        | "dv phu trach"
+        | "dang vien gan bo"
+        | "ho ten dang vien phu trach"
+        | "dang vien theo doi" => Some(Member),
+        "ngay phan cong"
+        | "tu ngay"
+        | "ngay bat dau"
+        | "phu trach tu"
+        | "phu trach tu ngay"
         | "ngay nhan phu trach" => Some(Since),
         _ => None,
     };
     let specific = match kind {
         ImportKind::Members => match k {
-            "ho va ten" | "ho ten" | "ho ten dang vien" | "ho va ten dang vien" | "ten dang vien"
-            | "dang vien" | "ten" => Some(FullName),
+            "ho va ten"
+            | "ho ten"
+            | "ho ten dang vien"
+            | "ho va ten dang vien"
+            | "ten dang vien"
+            | "dang vien"
+            | "ten" => Some(FullName),
             "tinh trang" | "trang thai" | "tinh trang sinh hoat" => Some(Status),
             "loai" | "loai dang vien" | "dv 213" | "dv213" | "dang vien 213" | "doi tuong" => {
                 Some(MemberKind)
             }
             "noi cong tac" | "co quan" | "don vi cong tac" | "co quan cong tac" => Some(Workplace),
-            "so ho toi da" | "so ho co the phu trach" | "kha nang phu trach" | "so ho phu trach" => {
-                Some(Capacity)
-            }
+            "so ho toi da"
+            | "so ho co the phu trach"
+            | "kha nang phu trach"
+            | "so ho phu trach" => Some(Capacity),
             _ => None,
         },
         ImportKind::Households | ImportKind::Assignments => match k {
@@ -647,9 +669,7 @@ pub fn guess_field(kind: ImportKind, header: &str) -> Option<Field> {
             _ => None,
         },
     };
-    specific
-        .or(common)
-        .filter(|f| kind.fields().contains(f))
+    specific.or(common).filter(|f| kind.fields().contains(f))
 }
 
 /// Whether any kind of sheet knows this header.
@@ -863,8 +883,18 @@ mod tests {
                 continue;
             }
             // The tone mark (grave, acute, tilde, hook, dot below) apart from the letter.
-            let is_tone = |c: &char| matches!(*c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}');
-            let base: String = one.nfd().filter(|c| !is_tone(c)).collect::<String>().nfc().collect();
+            let is_tone = |c: &char| {
+                matches!(
+                    *c,
+                    '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'
+                )
+            };
+            let base: String = one
+                .nfd()
+                .filter(|c| !is_tone(c))
+                .collect::<String>()
+                .nfc()
+                .collect();
             let tone: String = one.nfd().filter(is_tone).collect();
             out.extend_from_slice(&enc.encode(&base).0);
             out.extend_from_slice(&enc.encode(&tone).0);
@@ -947,7 +977,10 @@ mod tests {
             guess_kind("Danh sách đảng viên", &hs(&["A"])),
             ImportKind::Members
         );
-        assert_eq!(guess_kind("Hộ gia đình", &hs(&["A"])), ImportKind::Households);
+        assert_eq!(
+            guess_kind("Hộ gia đình", &hs(&["A"])),
+            ImportKind::Households
+        );
     }
 
     #[test]
@@ -956,7 +989,14 @@ mod tests {
             rows: vec![
                 (1, vec![text("DANH SÁCH ĐẢNG VIÊN CHI BỘ SỐ 1")]),
                 (3, vec![text("STT"), text("Họ và tên"), text("Năm sinh")]),
-                (4, vec![Cell::Number(1.0), text("Nguyễn Văn An"), Cell::Number(1960.0)]),
+                (
+                    4,
+                    vec![
+                        Cell::Number(1.0),
+                        text("Nguyễn Văn An"),
+                        Cell::Number(1960.0),
+                    ],
+                ),
             ],
             ..Sheet::default()
         };
@@ -971,9 +1011,29 @@ mod tests {
         // "Địa chỉ" is merged over C1:D1, with "Ngõ" and "Số nhà" below it.
         let sheet = Sheet {
             rows: vec![
-                (1, vec![text("STT"), text("Chủ hộ"), text("Địa chỉ"), Cell::Empty, text("Ghi chú")]),
-                (2, vec![Cell::Empty, Cell::Empty, text("Ngõ"), text("Số nhà")]),
-                (3, vec![Cell::Number(1.0), text("Lê Văn Tám"), text("Ngõ 5"), text("12")]),
+                (
+                    1,
+                    vec![
+                        text("STT"),
+                        text("Chủ hộ"),
+                        text("Địa chỉ"),
+                        Cell::Empty,
+                        text("Ghi chú"),
+                    ],
+                ),
+                (
+                    2,
+                    vec![Cell::Empty, Cell::Empty, text("Ngõ"), text("Số nhà")],
+                ),
+                (
+                    3,
+                    vec![
+                        Cell::Number(1.0),
+                        text("Lê Văn Tám"),
+                        text("Ngõ 5"),
+                        text("12"),
+                    ],
+                ),
             ],
             merged: vec![(0, 2, 0, 3), (0, 0, 1, 0), (0, 1, 1, 1)],
             truncated: false,
@@ -999,7 +1059,10 @@ mod tests {
         let sheet = Sheet {
             rows: vec![
                 (1, vec![text("Họ và tên"), Cell::Empty, text("Năm sinh")]),
-                (2, vec![text("Nguyễn"), text("Văn An"), Cell::Number(1960.0)]),
+                (
+                    2,
+                    vec![text("Nguyễn"), text("Văn An"), Cell::Number(1960.0)],
+                ),
             ],
             merged: vec![(0, 0, 0, 1)],
             truncated: false,

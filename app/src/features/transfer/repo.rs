@@ -154,7 +154,12 @@ pub async fn set_choice(
 
 /// Moves a job to a state only if it is in one of `from` (so two clicks cannot start two
 /// writers). Returns whether it moved.
-pub async fn transition(pool: &Pool, id: i64, from: &[JobState], to: JobState) -> sqlx::Result<bool> {
+pub async fn transition(
+    pool: &Pool,
+    id: i64,
+    from: &[JobState],
+    to: JobState,
+) -> sqlx::Result<bool> {
     let mut qb = QueryBuilder::<Db>::new("UPDATE import_jobs SET state = ");
     qb.push_bind(to.code())
         .push(", cancel_requested = 0, updated_at = ")
@@ -203,7 +208,12 @@ pub async fn save_outcome(pool: &Pool, id: i64, o: Outcome<'_>) -> sqlx::Result<
 }
 
 /// Ends a job without writing anything: cancelled, failed or interrupted.
-pub async fn finish(pool: &Pool, id: i64, state: JobState, failure: Option<&FileProblem>) -> sqlx::Result<()> {
+pub async fn finish(
+    pool: &Pool,
+    id: i64,
+    state: JobState,
+    failure: Option<&FileProblem>,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE import_jobs SET state = $1, failure = $2, file_path = '', updated_at = $3, finished_at = $3 WHERE id = $4",
     )
@@ -238,9 +248,11 @@ pub async fn stale_jobs(pool: &Pool, before: DateTime<Utc>) -> sqlx::Result<Vec<
 
 /// Jobs left running by a server that stopped.
 pub async fn interrupted_jobs(pool: &Pool) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as("SELECT id, file_path FROM import_jobs WHERE state IN ('checking', 'committing')")
-        .fetch_all(pool)
-        .await
+    sqlx::query_as(
+        "SELECT id, file_path FROM import_jobs WHERE state IN ('checking', 'committing')",
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// The cell's remembered mapping: folded header → field.
@@ -534,7 +546,12 @@ pub async fn apply(
         qb.build().execute(&mut *tx).await?;
         tick(progress, chunk.len())?;
     }
-    for (n, h) in plan.households.iter().filter(|h| h.id.is_some()).enumerate() {
+    for (n, h) in plan
+        .households
+        .iter()
+        .filter(|h| h.id.is_some())
+        .enumerate()
+    {
         sqlx::query(
             "UPDATE households SET head_name = $1, search_key = $2, area = $3, alley = $4, lane = $5, house_no = $6, \
              size = $7, phone = $8, tags = $9, notes = $10, version = version + 1, updated_at = $11 \
@@ -593,7 +610,8 @@ pub async fn apply(
         })
         .collect();
     for chunk in touched.chunks(CHUNK) {
-        let mut qb = QueryBuilder::<Db>::new("UPDATE households SET version = version + 1, updated_at = ");
+        let mut qb =
+            QueryBuilder::<Db>::new("UPDATE households SET version = version + 1, updated_at = ");
         qb.push_bind(at)
             .push(" WHERE ward_id = ")
             .push_bind(ward)
@@ -620,7 +638,11 @@ pub async fn apply(
                 .push_bind(cell.cell_id)
                 .push_bind(a.member_id)
                 .push_bind(household)
-                .push_bind(if a.non_regular { "non_regular" } else { "regular" })
+                .push_bind(if a.non_regular {
+                    "non_regular"
+                } else {
+                    "regular"
+                })
                 .push_bind(a.started_at)
                 .push_bind(user_id)
                 .push_bind(&a.reason);
@@ -749,7 +771,11 @@ pub struct HouseholdOut {
     pub notes: String,
 }
 
-pub async fn export_households(pool: &Pool, ward: i64, cells: &[i64]) -> sqlx::Result<Vec<HouseholdOut>> {
+pub async fn export_households(
+    pool: &Pool,
+    ward: i64,
+    cells: &[i64],
+) -> sqlx::Result<Vec<HouseholdOut>> {
     let mut qb = QueryBuilder::<Db>::new(
         "SELECT c.name AS cell_name, h.head_name, h.area, h.alley, h.lane, h.house_no, h.size, h.phone, h.tags, \
          h.hot_spot, g.name AS group_name, m.full_name AS member_name, m.birth_year AS member_birth_year, \
@@ -781,7 +807,11 @@ pub struct AssignmentOut {
     pub end_reason: String,
 }
 
-pub async fn export_assignments(pool: &Pool, ward: i64, cells: &[i64]) -> sqlx::Result<Vec<AssignmentOut>> {
+pub async fn export_assignments(
+    pool: &Pool,
+    ward: i64,
+    cells: &[i64],
+) -> sqlx::Result<Vec<AssignmentOut>> {
     let mut qb = QueryBuilder::<Db>::new(
         "SELECT c.name AS cell_name, h.head_name, h.house_no, h.lane, h.alley, g.name AS group_name, \
          m.full_name AS member_name, m.birth_year AS member_birth_year, a.mode, a.started_at, a.ended_at, \
@@ -791,7 +821,9 @@ pub async fn export_assignments(pool: &Pool, ward: i64, cells: &[i64]) -> sqlx::
          LEFT JOIN household_groups g ON g.id = a.group_id",
     );
     push_cells(&mut qb, "a", ward, cells);
-    qb.push(" ORDER BY c.name, h.alley, h.house_no, a.household_id, a.group_id, a.started_at, a.id");
+    qb.push(
+        " ORDER BY c.name, h.alley, h.house_no, a.household_id, a.group_id, a.started_at, a.id",
+    );
     qb.build_query_as().fetch_all(pool).await
 }
 
@@ -843,7 +875,11 @@ pub struct ConcernOut {
     pub last_step_at: Option<DateTime<Utc>>,
 }
 
-pub async fn export_concerns(pool: &Pool, ward: i64, cells: &[i64]) -> sqlx::Result<Vec<ConcernOut>> {
+pub async fn export_concerns(
+    pool: &Pool,
+    ward: i64,
+    cells: &[i64],
+) -> sqlx::Result<Vec<ConcernOut>> {
     let mut qb = QueryBuilder::<Db>::new(
         "SELECT k.id, c.name AS cell_name, k.raised_on, h.head_name, h.house_no, h.alley, m.full_name AS member_name, \
          k.category, k.body, k.urgency, k.state, k.due_on, COALESCE(e.n, 0) AS steps, e.last_at AS last_step_at \

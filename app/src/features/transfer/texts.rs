@@ -51,7 +51,7 @@ pub fn state(l: Locale, s: JobState) -> &'static str {
 
 pub fn action(l: Locale, a: RowAction) -> &'static str {
     match a {
-        RowAction::New => td_string!(l, transfer.action.new),
+        RowAction::New => td_string!(l, transfer.action.add),
         RowAction::Update => td_string!(l, transfer.action.update),
         RowAction::Unchanged => td_string!(l, transfer.action.unchanged),
     }
