@@ -8,6 +8,8 @@
 //! Everything runs in this process on a fresh SQLite file, through the same router as the
 //! server. Times are wall-clock per request, taken one request at a time; "CPU" is this
 //! process's user + system time (all threads) divided by the number of requests.
+//! The page is measured twice: rendered afresh (the data changed before every request)
+//! and kept (nothing changed, so the server sends the page it kept; see `page_cache`).
 //! The numbers are recorded in BENCHMARKS.md.
 
 #[path = "../tests/common/mod.rs"]
@@ -49,8 +51,9 @@ async fn main() {
         .await;
     println!("cell: {members} members, {households} households\n");
 
-    page(&app, cell, &cookie, None).await;
-    page(&app, cell, &cookie, Some("br")).await;
+    page(&app, cell, &cookie, None, Render::Afresh).await;
+    page(&app, cell, &cookie, None, Render::Kept).await;
+    page(&app, cell, &cookie, Some("br"), Render::Kept).await;
     moves(&app, cell, &cookie).await;
     suggestions(&app, cell, &cookie, false).await;
     suggestions(&app, cell, &cookie, true).await;
@@ -163,18 +166,32 @@ async fn get(
     (status, bytes.len())
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Render {
+    /// Every request renders the page: the data changed just before it.
+    Afresh,
+    /// The page is kept between requests, as while nobody changes anything.
+    Kept,
+}
+
 /// The full board page, server-rendered.
-async fn page(app: &TestApp, cell: i64, cookie: &str, encoding: Option<&str>) {
+async fn page(app: &TestApp, cell: i64, cookie: &str, encoding: Option<&str>, render: Render) {
     let path = format!("/cells/{cell}/board");
     for _ in 0..20 {
         get(app, &path, cookie, encoding).await;
     }
-    let n = 300;
+    let n = if render == Render::Afresh { 100 } else { 300 };
     let mut times = Vec::with_capacity(n);
     let mut size = 0;
     let cpu0 = cpu();
     let wall0 = Instant::now();
     for _ in 0..n {
+        if render == Render::Afresh {
+            sqlx::query("UPDATE data_revision SET n = n + 1 WHERE id = 1")
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
         let t = Instant::now();
         let (status, len) = get(app, &path, cookie, encoding).await;
         times.push(t.elapsed());
@@ -185,7 +202,12 @@ async fn page(app: &TestApp, cell: i64, cookie: &str, encoding: Option<&str>) {
     let cpu = cpu().saturating_sub(cpu0);
     let s = stats(times);
     println!(
-        "board page ({}): {} bytes; p50 {}, p95 {}, max {}; CPU {} per page; {:.0} pages/s on one connection",
+        "board page ({}, {}): {} bytes; p50 {}, p95 {}, max {}; CPU {} per page; {:.0} pages/s on one connection",
+        if render == Render::Afresh {
+            "rendered afresh"
+        } else {
+            "kept"
+        },
         encoding.unwrap_or("identity"),
         size,
         ms(s.p50),

@@ -2,6 +2,7 @@
 //! `router(state)` builds the whole app so that tests can call it without a socket.
 
 pub mod cli;
+pub mod page_cache;
 pub mod telemetry;
 
 use std::process::ExitCode;
@@ -104,6 +105,10 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         ))
         .layer(axum::middleware::map_response(refused_arguments_are_422))
         .layer(axum::middleware::from_fn(guard_uploads))
+        .layer(axum::middleware::from_fn_with_state(
+            (page_cache::PageCache::default(), state.pool.clone()),
+            page_cache::serve,
+        ))
         .layer(auth);
 
     let pkg_cache = if options.hash_files {

@@ -678,3 +678,100 @@ async fn the_live_feed_is_for_readers_of_the_cell() {
         "text/event-stream"
     );
 }
+
+/// The board's data as a page carries it (the JSON beside the island).
+fn page_data(html: &str) -> Value {
+    let start = html
+        .find(r#"id="board-data">"#)
+        .map(|i| i + r#"id="board-data">"#.len())
+        .expect("the page carries the board's data");
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+fn holder_in(data: &Value, household: i64) -> Value {
+    data["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == household)
+        .map(|h| h[7].clone())
+        .expect("the household is on the board")
+}
+
+#[tokio::test]
+async fn a_kept_board_page_follows_every_change_and_every_reader() {
+    let app = app().await;
+    let cell = app.cell(0).await;
+    let path = format!("/cells/{cell}/board");
+    let secretary = app.sign_in("secretary1").await;
+    let first = app.page(&path, Some(&secretary)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let again = app.page(&path, Some(&secretary)).await;
+    assert_eq!(
+        again.body, first.body,
+        "the same page while nothing changes"
+    );
+
+    // Another reader of the cell gets their own page, not the secretary's.
+    let viewer = app.sign_in("viewer").await;
+    let theirs = app.page(&path, Some(&viewer)).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert_eq!(page_data(&theirs.body)["can_write"], false);
+    assert_eq!(page_data(&first.body)["can_write"], true);
+
+    // A move is on the next page at once.
+    let (household, from, version) = assigned(&app, cell).await;
+    assert_eq!(holder_in(&page_data(&first.body), household), from);
+    let to = other_active_member(&app, cell, from).await;
+    let res = app
+        .call_json(
+            "board/move",
+            move_body(household, Some(to), version),
+            Some(&secretary),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let after = app.page(&path, Some(&secretary)).await;
+    assert_eq!(holder_in(&page_data(&after.body), household), to);
+
+    // A change made outside the app's requests (another process on the same database) too.
+    sqlx::query("UPDATE households SET head_name = 'Đổi Tên Ngoài' WHERE id = $1")
+        .bind(household)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let renamed = app.page(&path, Some(&secretary)).await;
+    assert!(renamed.body.contains("Đổi Tên Ngoài"));
+
+    // Signed out, the page is not served from memory.
+    let stranger = app.page(&path, None).await;
+    assert_ne!(stranger.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_kept_board_page_goes_out_in_brotli_to_browsers_that_take_it() {
+    let app = app().await;
+    let cell = app.cell(0).await;
+    let cookie = app.sign_in("secretary1").await;
+    let path = format!("/cells/{cell}/board");
+    let plain = app.page(&path, Some(&cookie)).await;
+    for _ in 0..2 {
+        let req = Request::get(&path)
+            .header(header::COOKIE, &cookie)
+            .header(header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        let packed = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert!(packed.len() * 4 < plain.body.len(), "compressed well");
+        let mut html = Vec::new();
+        brotli::BrotliDecompress(&mut &packed[..], &mut html).unwrap();
+        assert_eq!(String::from_utf8(html).unwrap(), plain.body);
+    }
+}

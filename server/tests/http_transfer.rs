@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::time::Duration;
-
 use axum::body::Body;
+use common::transfer::*;
 use common::*;
 use http::{Request, StatusCode, header};
 use serde_json::Value;
@@ -17,54 +16,6 @@ fn fixture(name: &str) -> Vec<u8> {
         .join("../app/tests/fixtures/import")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-const BOUNDARY: &str = "----ganbo-test-boundary-7MA4YWxkTrZu0gW";
-
-/// Uploads a file the way the page's form does: the cell first, then the file.
-async fn upload(
-    app: &TestApp,
-    cookie: Option<&str>,
-    cell: Option<i64>,
-    file: Option<(&str, Vec<u8>)>,
-) -> Answer {
-    let mut body: Vec<u8> = Vec::new();
-    if let Some(cell) = cell {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"cell\"\r\n\r\n{cell}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-                 Content-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(&bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    let mut req = Request::post("/api/transfer/upload_file")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .header(header::ACCEPT, "application/json");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    let res = app
-        .router
-        .clone()
-        .oneshot(req.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    read(res).await
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -99,95 +50,18 @@ async fn totals(app: &TestApp, cell: i64) -> (i64, i64, i64) {
     )
 }
 
-fn mapping_of(inspection: &Value) -> String {
-    inspection["mapping"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| match f.as_str() {
-            Some(name) => field_code(name),
-            None => String::new(),
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// `"HeadName"` (as the answer spells a field) → `"head_name"` (as the check takes it).
-fn field_code(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn check_args(inspection: &Value, mapping: String) -> Vec<(&'static str, String)> {
-    vec![
-        ("job", inspection["job"].to_string()),
-        ("sheet", inspection["sheet"].as_str().unwrap().to_string()),
-        (
-            "encoding",
-            inspection["encoding"].as_str().unwrap().to_string(),
-        ),
-        ("kind", field_code(inspection["kind"].as_str().unwrap())),
-        ("mapping", mapping),
-    ]
-}
-
-/// Asks for the job until its background work has ended.
-async fn settled(app: &TestApp, cookie: &str, job: i64) -> Value {
-    for _ in 0..500 {
-        let res = app
-            .call(
-                "transfer/import_status",
-                &[("job", job.to_string())],
-                Some(cookie),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        let v = res.json();
-        if !matches!(v["state"].as_str(), Some("Checking" | "Committing")) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("the import did not end");
-}
-
 /// Uploads, checks with the guessed columns and, when asked, writes; returns the job.
 async fn import(app: &TestApp, cookie: &str, cell: i64, name: &str, commit: bool) -> Value {
     let res = upload(app, Some(cookie), Some(cell), Some((name, fixture(name)))).await;
     assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.body);
-    let ins = res.json();
-    let job = ins["job"].as_i64().unwrap();
-    let res = app
-        .call(
-            "transfer/check_file",
-            &check_args(&ins, mapping_of(&ins)),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.body);
-    let v = settled(app, cookie, job).await;
+    let job = Import::from_inspection(res.json());
+    job.check(app, cookie).await;
+    let v = settled(app, cookie, job.id).await;
     if !commit || v["state"] != "Ready" {
         return v;
     }
-    let res = app
-        .call(
-            "transfer/commit_import",
-            &[("job", job.to_string())],
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.body);
-    settled(app, cookie, job).await
+    job.commit(app, cookie).await;
+    settled(app, cookie, job.id).await
 }
 
 async fn download(

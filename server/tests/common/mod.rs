@@ -2,6 +2,8 @@
 //! calls made the way the app's own client makes them.
 #![allow(dead_code)]
 
+pub mod transfer;
+
 use app::server::AppState;
 use app::server::db::{self, Pool};
 use app::server::demo;

@@ -12,10 +12,38 @@ use crate::features::org::model::{HouseholdTag, MemberStatus};
 use crate::features::org::widgets::{status_label, tag_label};
 use crate::i18n::*;
 
+/// The element holding the board's data as JSON, beside the island.
+pub const DATA_ID: &str = "board-data";
+
+/// The board's data as the page carries it: JSON in a `<script>` element, where it is not
+/// escaped into an attribute (island props would carry every quote as `&quot;`).
+pub fn data_script(data: &BoardData) -> String {
+    serde_json::to_string(data)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+}
+
+/// The data the island starts from: the page's on the server, the script element's in the
+/// browser.
+fn initial_data(cell: i64) -> Option<BoardData> {
+    #[cfg(not(feature = "hydrate"))]
+    let data = use_context::<BoardData>();
+    #[cfg(feature = "hydrate")]
+    let data = document()
+        .get_element_by_id(DATA_ID)
+        .and_then(|el| el.text_content())
+        .and_then(|text| serde_json::from_str::<BoardData>(&text).ok());
+    data.filter(|d| d.cell == cell)
+}
+
 /// The whole interactive board of a cell, server-rendered first and then brought to life.
+/// Its data comes beside it (see [`data_script`]), not as props.
 #[island]
-pub fn Board(data: BoardData) -> impl IntoView {
+pub fn Board(cell: i64) -> impl IntoView {
     let i18n = crate::ui::i18n::provide_i18n();
+    let Some(data) = initial_data(cell) else {
+        return view! { <p class="notice notice--error" role="alert">{t!(i18n, board.load_failed)}</p> }.into_any();
+    };
     let ctx = BoardCtx::new(i18n, data);
     let l = ctx.l;
     provide_context(ctx);
@@ -114,6 +142,7 @@ pub fn Board(data: BoardData) -> impl IntoView {
             <p class="visually-hidden" aria-live="polite" role="status">{move || ctx.announce.get()}</p>
         </div>
     }
+    .into_any()
 }
 
 fn on_pointer_move(ctx: BoardCtx, x: f64, y: f64, pointer: i32) {
@@ -330,5 +359,27 @@ fn Toast() -> impl IntoView {
                 })
             }}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_script_cannot_end_its_element_and_reads_back() {
+        let data = BoardData {
+            cell: 7,
+            can_write: true,
+            names: vec!["Ngõ </script><b>".into()],
+            members: vec![],
+            households: vec![],
+            groups: vec![],
+            registrations: vec![],
+        };
+        let text = data_script(&data);
+        assert!(!text.contains("</"), "{text}");
+        let back: BoardData = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, data);
     }
 }

@@ -91,11 +91,7 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
                     <a href=format!("/members/{}", m.id)>{m.name.clone()}</a>
                 </h3>
                 <p class="board-col__meta">
-                    <span
-                        class="board-col__load"
-                        class:board-col__load--over={move || load.get() > capacity}
-                        title=move || td_string!(l, board.load_label, load = load.get(), capacity = capacity).to_string()
-                    >
+                    <span class="board-col__load" class:board-col__load--over={move || load.get() > capacity}>
                         {move || td_string!(l, board.load, load = load.get(), capacity = capacity).to_string()}
                     </span>
                     <span class=if status == crate::features::org::model::MemberStatus::Active { "badge badge--ok" } else if status.assignable() { "badge badge--warn" } else { "badge badge--muted" }>
@@ -174,9 +170,9 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
         .collect();
     let flagged = !breaches.is_empty();
     let class = format!(
-        "card card--{}{}",
+        "card {}{}",
         VisitFreshness::of(h.days_since_visit).class(),
-        if flagged { " card--flagged" } else { "" }
+        if flagged { " flagged" } else { "" }
     );
     let visit = match h.days_since_visit {
         Some(d) => td_string!(l, board.days, days = d).to_string(),
@@ -187,13 +183,13 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
     let move_label = h.head.clone();
     let size = h.size;
     let tags = tags_of(h.tags);
-    // Kept lean: a large cell has hundreds of cards on one page. The card is a grid
-    // (see `.card` in style/_board.scss); everything in it is rendered once.
+    // Kept lean: a large cell has hundreds of cards on one page, so the card's parts are
+    // told apart by their elements, not classes (see `.card` in style/_board.scss), and
+    // everything in it is rendered once.
     view! {
         <li
             class=class
-            class:card--dragged=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active && d.item == Item::Household(id)))
-            data-card=id
+            class:dragged=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active && d.item == Item::Household(id)))
             on:pointerdown=move |e| start_drag(ctx, Item::Household(id), label.clone(), &e)
             on:contextmenu=move |e| {
                 if ctx.drag.with_untracked(|d| d.is_some()) {
@@ -202,20 +198,23 @@ pub fn Card(household: BoardHousehold) -> impl IntoView {
             }
         >
             <a href=format!("/households/{id}")>{head}</a>
-            <span class="card__size">{td_string!(l, board.people, count = size)}</span>
+            <b>{td_string!(l, board.people, count = size)}</b>
             <p>{address}</p>
             {(!tags.is_empty()).then(|| view! {
-                <ul class="card__tags">
+                <ul>
                     {tags.into_iter().map(|t| view! { <li class=format!("tag tag--{}", t.code())>{tag_short(l, t)}</li> }).collect_view()}
                 </ul>
             })}
-            {flagged.then(|| view! {
-                <ul class="card__flags">
-                    {breaches.into_iter().map(|b| view! { <li class=format!("flag flag--{}", b.code())>{breach_label(l, b)}</li> }).collect_view()}
-                </ul>
+            // Flags and the non-regular badge, rare on a card, as one optional part.
+            {(flagged || h.non_regular).then(|| view! {
+                {flagged.then(|| view! {
+                    <ol>
+                        {breaches.into_iter().map(|b| view! { <li class=format!("flag flag--{}", b.code())>{breach_label(l, b)}</li> }).collect_view()}
+                    </ol>
+                })}
+                {h.non_regular.then(|| view! { <span class="badge badge--info">{td_string!(l, board.non_regular)}</span> })}
             })}
-            {h.non_regular.then(|| view! { <span class="badge badge--info">{td_string!(l, board.non_regular)}</span> })}
-            <span class="card__visit">{visit}</span>
+            <small>{visit}</small>
             {ctx.can_write.then(|| view! { <MoveButton item=Item::Household(id) name=move_label /> })}
         </li>
     }
@@ -231,9 +230,9 @@ pub fn GroupCard(group: BoardGroup) -> impl IntoView {
     let count = group.households;
     view! {
         <li
-            class="card card--group"
+            class="card group"
             data-group=id
-            class:card--dragged=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active && d.item == Item::Group(id)))
+            class:dragged=move || ctx.drag.with(|d| d.as_ref().is_some_and(|d| d.active && d.item == Item::Group(id)))
             on:pointerdown=move |e| start_drag(ctx, Item::Group(id), label.clone(), &e)
         >
             <strong>{group.name.clone()}</strong>
@@ -247,17 +246,15 @@ pub fn GroupCard(group: BoardGroup) -> impl IntoView {
 fn MoveButton(item: Item, name: String) -> impl IntoView {
     let ctx = use_board();
     let l = ctx.l;
-    let label = match item {
-        Item::Household(_) => td_string!(l, board.move_label, name = name).to_string(),
-        Item::Group(_) => td_string!(l, board.move_group_label, name = name).to_string(),
+    // "Chuyển" shows; "hộ <name>" is read out too (hidden by `.card > button i`).
+    let rest = match item {
+        Item::Household(_) => td_string!(l, board.move_rest, name = name).to_string(),
+        Item::Group(_) => td_string!(l, board.move_group_rest, name = name).to_string(),
     };
     view! {
-        <button
-            aria-label=label
-            on:pointerdown=|e| e.stop_propagation()
-            on:click=move |_| open_move(ctx, item)
-        >
+        <button on:pointerdown=|e| e.stop_propagation() on:click=move |_| open_move(ctx, item)>
             {td_string!(l, board.move_button)}
+            <i>{format!(" {rest}")}</i>
         </button>
     }
 }

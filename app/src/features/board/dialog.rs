@@ -66,6 +66,10 @@ pub fn MoveDialog() -> impl IntoView {
         })
     };
     let options = move || {
+        // Listed only while the dialog is open: the page does not carry a closed list.
+        if ctx.moving.with(Option::is_none) {
+            return Vec::new();
+        }
         let q = crate::ui::fold::fold(&filter.get());
         ctx.board.with(|b| {
             let loads = b.loads();
