@@ -174,6 +174,42 @@ test.describe("desktop", () => {
     await b.context().close();
   });
 
+  test("a screen that lost its live feed says so, reconnects by itself and catches up", async ({ browser }) => {
+    const a = await newBoard(browser);
+    // B's feed drops as soon as it opens (a stream that ends, as when the network goes),
+    // until the network is back.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "vi-VN" });
+    const b = await context.newPage();
+    let dropped = 0;
+    await b.route("**/api/board/events/**", async (route) => {
+      dropped += 1;
+      await route.fulfill({ status: 200, contentType: "text/event-stream", body: "retry: 300\n\n" });
+    });
+    await signIn(b, "committee");
+    await b.getByRole("link", { name: "Chi bộ Tổ dân phố số 1" }).first().click();
+    await b.getByRole("link", { name: "Bảng phân công" }).click();
+    await hydrated(b);
+    await expect(b.getByText("Mất kết nối, đang kết nối lại…")).toBeVisible();
+    expect(dropped).toBeGreaterThan(0);
+
+    // A moves a household while B hears nothing.
+    const head = await firstUnassigned(a);
+    const target = await memberColumnName(a, 2);
+    await card(unassigned(a), head).getByRole("button", { name: `Chuyển hộ ${head}` }).click();
+    await a.getByRole("dialog").getByRole("radio", { name: new RegExp(target) }).check();
+    await a.getByRole("dialog").getByRole("button", { name: "Chuyển", exact: true }).click();
+    await expect(card(column(a, target), head)).toBeVisible();
+    await expect(card(unassigned(b), head)).toBeVisible();
+
+    // The network is back: B reconnects without a reload and shows what it missed.
+    await b.unroute("**/api/board/events/**");
+    await expect(b.getByText("Trực tiếp")).toBeVisible({ timeout: 5_000 });
+    await expect(card(column(b, target), head)).toBeVisible({ timeout: 5_000 });
+    await expect(card(unassigned(b), head)).toHaveCount(0);
+    await a.context().close();
+    await context.close();
+  });
+
   test("the register prints the cell's assignments", async ({ page }) => {
     await openBoard(page);
     await page.getByRole("link", { name: "Sổ theo dõi" }).click();

@@ -50,7 +50,6 @@ fn InboxView(b: Inbox) -> impl IntoView {
             <p class="page-header__intro">{t!(i18n, concerns.inbox_intro)}</p>
             <p class="concern-links">
                 <a class="button" href=format!("/wards/{ward}/calendar")>{t!(i18n, concerns.calendar_title)}</a>
-                <a class="button" href=format!("/wards/{ward}/reports")>{t!(i18n, reviews.title)}</a>
             </p>
         </header>
         <div class="concern-stats">
