@@ -41,9 +41,17 @@ fn initial_data(cell: i64) -> Option<BoardData> {
 #[island]
 pub fn Board(cell: i64) -> impl IntoView {
     let i18n = crate::ui::i18n::provide_i18n();
-    let Some(data) = initial_data(cell) else {
-        return view! { <p class="notice notice--error" role="alert">{t!(i18n, board.load_failed)}</p> }.into_any();
-    };
+    // `Either`, not `into_any`: a type-erased board would keep every rendering path of its
+    // whole view in the browser bundle.
+    match initial_data(cell) {
+        Some(data) => leptos::either::Either::Left(board(i18n, data)),
+        None => leptos::either::Either::Right(view! {
+            <p class="notice notice--error" role="alert">{t!(i18n, board.load_failed)}</p>
+        }),
+    }
+}
+
+fn board(i18n: leptos_i18n::I18nContext<Locale>, data: BoardData) -> impl IntoView {
     let ctx = BoardCtx::new(i18n, data);
     let l = ctx.l;
     provide_context(ctx);
@@ -142,7 +150,6 @@ pub fn Board(cell: i64) -> impl IntoView {
             <p class="visually-hidden" aria-live="polite" role="status">{move || ctx.announce.get()}</p>
         </div>
     }
-    .into_any()
 }
 
 fn on_pointer_move(ctx: BoardCtx, x: f64, y: f64, pointer: i32) {

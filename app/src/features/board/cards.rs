@@ -1,5 +1,6 @@
 //! Columns and cards of the board.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::board_island::start_drag;
@@ -77,16 +78,15 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
         })
     };
     let header = match member.clone() {
-        None => view! {
+        None => Either::Left(view! {
             <h3 class="board-col__name" id=title_id.clone()>{td_string!(l, board.unassigned)}</h3>
             <p class="board-col__meta">{move || td_string!(l, board.households_count, count = load.get()).to_string()}</p>
-        }
-        .into_any(),
+        }),
         Some(m) => {
             let capacity = m.capacity;
             let status = m.status;
             let dv213 = m.kind == crate::features::org::model::MemberKind::Dv213;
-            view! {
+            Either::Right(view! {
                 <h3 class="board-col__name" id=title_id.clone()>
                     <a href=format!("/members/{}", m.id)>{m.name.clone()}</a>
                 </h3>
@@ -99,8 +99,7 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
                     </span>
                     {dv213.then(|| view! { <span class="badge badge--info">"ĐV 213"</span> })}
                 </p>
-            }
-            .into_any()
+            })
         }
     };
     view! {
@@ -138,8 +137,8 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
                     let:entry
                 >
                     {match entry {
-                        Entry::Alley(a) => view! { <li class="board-col__alley" aria-hidden="true">{a}</li> }.into_any(),
-                        Entry::Household(h) => view! { <Card household=h /> }.into_any(),
+                        Entry::Alley(a) => Either::Left(view! { <li class="board-col__alley" aria-hidden="true">{a}</li> }),
+                        Entry::Household(h) => Either::Right(view! { <Card household=h /> }),
                     }}
                 </For>
             </ul>

@@ -1,6 +1,7 @@
 //! The Move dialog: moving without dragging, for keyboards, screen readers and anyone who
 //! prefers a list. Choose where, see what it would break, confirm.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::model::*;
@@ -170,16 +171,15 @@ pub fn MoveDialog() -> impl IntoView {
                     {move || warnings().map(|w| {
                         let w: Vec<Breach> = w.into_iter().filter(|b| *b != Breach::Unassigned).collect();
                         if w.is_empty() {
-                            view! { <p class="move-dialog__ok">{td_string!(l, board.no_warnings)}</p> }.into_any()
+                            Either::Left(view! { <p class="move-dialog__ok">{td_string!(l, board.no_warnings)}</p> })
                         } else {
-                            view! {
+                            Either::Right(view! {
                                 <p class="move-dialog__warn">
                                     <strong>{td_string!(l, board.if_moved)}</strong>
                                     " "
                                     {w.iter().map(|b| breach_label(l, *b)).collect::<Vec<_>>().join("; ")}
                                 </p>
-                            }
-                            .into_any()
+                            })
                         }
                     })}
                 </div>

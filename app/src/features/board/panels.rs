@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -83,9 +84,9 @@ pub fn SummaryBar() -> impl IntoView {
             {move || {
                 let s = summary.get();
                 if s.total() == 0 {
-                    view! { <p class="board__all-good">{td_string!(l, board.all_good)}</p> }.into_any()
+                    Either::Left(view! { <p class="board__all-good">{td_string!(l, board.all_good)}</p> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <ul class="summary-chips">
                             {chip(Breach::Unassigned, s.unassigned)}
                             {chip(Breach::OverCapacity, s.over_capacity)}
@@ -94,8 +95,7 @@ pub fn SummaryBar() -> impl IntoView {
                             {chip(Breach::Stale, s.stale)}
                             {chip(Breach::ModeMismatch, s.mode)}
                         </ul>
-                    }
-                    .into_any()
+                    })
                 }
             }}
         </section>
@@ -169,9 +169,9 @@ pub fn SuggestionsPanel() -> impl IntoView {
                         <p class="muted">{td_string!(l, board.suggest_cost)}</p>
                         {(left > 0).then(|| view! { <p class="suggest__left">{td_string!(l, board.left_unassigned, count = left)}</p> })}
                         {if items.is_empty() {
-                            view! { <p>{td_string!(l, board.suggest_none)}</p> }.into_any()
+                            Either::Left(view! { <p>{td_string!(l, board.suggest_none)}</p> })
                         } else {
-                            view! {
+                            Either::Right(view! {
                                 <ul class="suggest__list">
                                     {items
                                         .into_iter()
@@ -206,8 +206,7 @@ pub fn SuggestionsPanel() -> impl IntoView {
                                         })
                                         .collect_view()}
                                 </ul>
-                            }
-                            .into_any()
+                            })
                         }}
                         <div class="suggest__actions">
                             <button type="button" class="button" on:click=move |_| chosen.set(all.iter().copied().collect())>

@@ -1,6 +1,7 @@
 //! The import, step by step: upload → sheet and columns → check (every problem at once) →
 //! store in one go, with progress and a way to cancel. The one island of this feature.
 
+use leptos::either::{EitherOf3, EitherOf6};
 use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
@@ -222,7 +223,7 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
             </ol>
             {move || error.get().map(|err| view! { <ErrorNotice err /> })}
             {move || match step.get() {
-                Step::Upload => view! {
+                Step::Upload => EitherOf3::A(view! {
                     <form class="import__upload" on:submit=on_upload>
                         <input type="hidden" name="cell" value=cell.to_string() />
                         <label class="field">
@@ -241,10 +242,9 @@ pub fn ImportWizard(cell: i64) -> impl IntoView {
                             {move || if busy.get() { td_string!(l, transfer.uploading) } else { td_string!(l, transfer.upload) }}
                         </button>
                     </form>
-                }
-                .into_any(),
-                Step::Map => view! { <MapStep ins mapping busy reinspect on_check on_cancel /> }.into_any(),
-                Step::Work => view! { <WorkStep job busy cell on_commit on_cancel restart remap /> }.into_any(),
+                }),
+                Step::Map => EitherOf3::B(view! { <MapStep ins mapping busy reinspect on_check on_cancel /> }),
+                Step::Work => EitherOf3::C(view! { <WorkStep job busy cell on_commit on_cancel restart remap /> }),
             }}
         </div>
     }
@@ -265,16 +265,14 @@ fn MapStep(
 ) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     move || {
-        let Some(i) = ins.get() else {
-            return ().into_any();
-        };
+        let i = ins.get()?;
         let kind = i.kind;
         let sheets = i.sheets.clone();
         let many_sheets = sheets.len() > 1;
         let is_csv = i.format == "csv";
         let encoding = i.encoding.clone();
         let sheet = i.sheet.clone();
-        view! {
+        Some(view! {
             <section class="import__map" aria-labelledby="import-columns">
                 <p class="import__file"><strong>{i.file_name.clone()}</strong></p>
                 <div class="import__choices">
@@ -389,8 +387,7 @@ fn MapStep(
                     </button>
                 </div>
             </section>
-        }
-        .into_any()
+        })
     }
 }
 
@@ -406,9 +403,7 @@ fn WorkStep(
 ) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     move || {
-        let Some(j) = job.get() else {
-            return ().into_any();
-        };
+        let j = job.get()?;
         let counts = j.counts.clone();
         let count_line = td_string!(
             l,
@@ -427,7 +422,7 @@ fn WorkStep(
             )
             .to_string()
         });
-        match j.state {
+        Some(match j.state {
             s if s.running() => {
                 let pct = j.percent();
                 let known = j.total > 0;
@@ -437,11 +432,18 @@ fn WorkStep(
                     td_string!(l, transfer.checking)
                 };
                 let rows = if known {
-                    td_string!(l, transfer.progress_rows, done = format::int(j.done as i64), total = format::int(j.total as i64)).to_string()
+                    td_string!(
+                        l,
+                        transfer.progress_rows,
+                        done = format::int(j.done as i64),
+                        total = format::int(j.total as i64)
+                    )
+                    .to_string()
                 } else {
-                    td_string!(l, transfer.progress_read, done = format::int(j.done as i64)).to_string()
+                    td_string!(l, transfer.progress_read, done = format::int(j.done as i64))
+                        .to_string()
                 };
-                view! {
+                EitherOf6::A(view! {
                     <section class="import__work" aria-live="polite">
                         <p class="import__phase"><strong>{label}</strong>" "<span>{rows}</span></p>
                         <div
@@ -456,13 +458,12 @@ fn WorkStep(
                         </div>
                         <button type="button" class="button" on:click=on_cancel disabled=move || busy.get()>{td_string!(l, transfer.cancel)}</button>
                     </section>
-                }
-                .into_any()
+                })
             }
             JobState::Invalid => {
                 let shown = j.errors.len();
                 let total = j.errors_total;
-                view! {
+                EitherOf6::B(view! {
                     <section class="import__result import__result--invalid" aria-labelledby="import-result">
                         <h3 id="import-result">{td_string!(l, transfer.invalid_title, count = format::int(total as i64))}</h3>
                         <p>{td_string!(l, transfer.invalid_intro)}</p>
@@ -495,12 +496,11 @@ fn WorkStep(
                             <button type="button" class="button" on:click=remap>{td_string!(l, transfer.remap)}</button>
                         </div>
                     </section>
-                }
-                .into_any()
+                })
             }
             JobState::Ready => {
                 let fields = j.preview.fields.clone();
-                view! {
+                EitherOf6::C(view! {
                     <section class="import__result" aria-labelledby="import-result">
                         <h3 id="import-result">{td_string!(l, transfer.ready_title, rows = format::int(counts.rows as i64))}</h3>
                         <p>{count_line}</p>
@@ -537,10 +537,9 @@ fn WorkStep(
                             <button type="button" class="button button--quiet" on:click=on_cancel disabled=move || busy.get()>{td_string!(l, transfer.cancel)}</button>
                         </div>
                     </section>
-                }
-                .into_any()
+                })
             }
-            JobState::Done => view! {
+            JobState::Done => EitherOf6::D(view! {
                 <section class="import__result import__result--done" aria-labelledby="import-result">
                     <h3 id="import-result">{td_string!(l, transfer.done_title)}</h3>
                     <p role="status">{count_line}</p>
@@ -551,26 +550,27 @@ fn WorkStep(
                         <button type="button" class="button button--primary" on:click=restart>{td_string!(l, transfer.another)}</button>
                     </div>
                 </section>
-            }
-            .into_any(),
-            JobState::Cancelled => view! {
+            }),
+            JobState::Cancelled => EitherOf6::E(view! {
                 <section class="import__result" aria-labelledby="import-result">
                     <h3 id="import-result" role="status">{td_string!(l, transfer.cancelled)}</h3>
                     <button type="button" class="button button--primary" on:click=restart>{td_string!(l, transfer.another)}</button>
                 </section>
-            }
-            .into_any(),
+            }),
             _ => {
-                let why = j.failure.as_ref().map(|f| texts::file_problem(l, f)).unwrap_or_default();
-                view! {
+                let why = j
+                    .failure
+                    .as_ref()
+                    .map(|f| texts::file_problem(l, f))
+                    .unwrap_or_default();
+                EitherOf6::F(view! {
                     <section class="import__result import__result--invalid" aria-labelledby="import-result">
                         <h3 id="import-result">{td_string!(l, transfer.failed_title)}</h3>
                         <p role="alert">{why}</p>
                         <button type="button" class="button button--primary" on:click=restart>{td_string!(l, transfer.another)}</button>
                     </section>
-                }
-                .into_any()
+                })
             }
-        }
+        })
     }
 }

@@ -509,6 +509,9 @@ pub struct JobView {
     pub errors: Vec<RowError>,
     pub preview: Preview,
     pub failure: Option<FileProblem>,
+    /// For the server's pages only: the browser's wizard never shows it, so it does not
+    /// travel (and the browser bundle carries no date parsing for it).
+    #[serde(skip)]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
