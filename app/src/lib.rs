@@ -34,6 +34,11 @@ use crate::features::org::{
     member_page::MemberPage,
     members_page::MembersPage,
 };
+use crate::features::reviews::{
+    dv213_page::Dv213Page,
+    evidence_page::EvidencePage,
+    report_page::{CellReportPage, WardReportPage},
+};
 use crate::features::transfer::data_page::DataPage;
 use crate::features::visits::{
     coverage_page::CoveragePage, household_page::HouseholdPage, my_page::MyPage,
@@ -115,6 +120,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell/meetings") view=MeetingsPage />
                         <Route path=path!("/cells/:cell/meetings/:month") view=MeetingPage />
                         <Route path=path!("/cells/:cell/meetings/:month/minutes") view=MinutesPage />
+                        <Route path=path!("/cells/:cell/reports") view=CellReportPage />
+                        <Route path=path!("/cells/:cell/reports/members") view=EvidencePage />
+                        <Route path=path!("/cells/:cell/reports/dv213") view=Dv213Page />
+                        <Route path=path!("/wards/:ward/reports") view=WardReportPage />
                     </ParentRoute>
                 </Routes>
             </Router>

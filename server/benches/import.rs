@@ -34,7 +34,7 @@ const GIVEN: [&str; 16] = [
 /// A households sheet as a cell's spreadsheet has it, with Vietnamese headers.
 fn households(rows: usize) -> Vec<u8> {
     let table = Table {
-        sheet: ExportSheet::Households,
+        title: ExportSheet::Households.title_vi(),
         headers: vec![
             "STT",
             "Chủ hộ",

@@ -8,6 +8,7 @@ pub mod telemetry;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use app::features::reviews::export as reviews;
 use app::features::transfer::{export, job as imports};
 use app::server::auth::Backend;
 use app::server::db::{self, Pool};
@@ -95,6 +96,14 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .route("/export/cells/{cell}/{file}", get(export::cell_export))
         .route("/export/wards/{ward}/{file}", get(export::ward_export))
+        .route(
+            "/export/reports/cells/{cell}/{file}",
+            get(reviews::cell_report_export),
+        )
+        .route(
+            "/export/reports/wards/{ward}/{file}",
+            get(reviews::ward_report_export),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

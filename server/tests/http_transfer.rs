@@ -64,31 +64,6 @@ async fn import(app: &TestApp, cookie: &str, cell: i64, name: &str, commit: bool
     settled(app, cookie, job.id).await
 }
 
-async fn download(
-    app: &TestApp,
-    path: &str,
-    cookie: Option<&str>,
-) -> (StatusCode, http::HeaderMap, Vec<u8>) {
-    let mut req = Request::get(path);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    let res = app
-        .router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = http_body_util::BodyExt::collect(res.into_body())
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, bytes)
-}
-
 /// A job of cell 1, uploaded by its secretary and checked (ready to write).
 async fn ready_job(app: &TestApp) -> i64 {
     let c = app.sign_in("secretary1").await;

@@ -6,5 +6,6 @@ pub mod board;
 pub mod concerns;
 pub mod meetings;
 pub mod org;
+pub mod reviews;
 pub mod transfer;
 pub mod visits;

@@ -1125,6 +1125,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         today,
     )
     .await?;
+    crate::features::reviews::repo::seed_demo_dv213(&mut tx, ward, &cell_ids, today).await?;
 
     let mut users = 0;
     if spec.accounts {

@@ -121,7 +121,12 @@ fn SiteHeader(me: Me) -> impl IntoView {
             g.role.reads_units() && g.unit_kind == crate::features::org::model::UnitKind::Commune
         })
         .map(|g| g.unit_id);
-    let ward_current = ward.and_then(|w| current(&format!("/wards/{w}")));
+    let ward_reports_current = ward.and_then(|w| current(&format!("/wards/{w}/reports")));
+    let ward_current = if ward_reports_current.is_some() {
+        None
+    } else {
+        ward.and_then(|w| current(&format!("/wards/{w}")))
+    };
     let role_label = move || match role {
         Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
         Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),
@@ -162,6 +167,7 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 </Show>
                 {ward.map(|w| view! {
                     <a href=format!("/wards/{w}/inbox") aria-current=ward_current>{t!(i18n, nav.ward_concerns)}</a>
+                    <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current>{t!(i18n, nav.ward_reports)}</a>
                 })}
             </nav>
         </header>

@@ -181,6 +181,32 @@ impl TestApp {
     }
 }
 
+/// A plain GET (a download link): status, headers and the bytes.
+pub async fn download(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, http::HeaderMap, Vec<u8>) {
+    let mut req = Request::get(path);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let res = app
+        .router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
 pub fn page_args(cell: i64) -> Vec<(&'static str, String)> {
     vec![
         ("cell", cell.to_string()),

@@ -50,6 +50,7 @@ fn InboxView(b: Inbox) -> impl IntoView {
             <p class="page-header__intro">{t!(i18n, concerns.inbox_intro)}</p>
             <p class="concern-links">
                 <a class="button" href=format!("/wards/{ward}/calendar")>{t!(i18n, concerns.calendar_title)}</a>
+                <a class="button" href=format!("/wards/{ward}/reports")>{t!(i18n, nav.ward_reports)}</a>
             </p>
         </header>
         <div class="concern-stats">

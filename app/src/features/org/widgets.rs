@@ -24,6 +24,7 @@ pub enum CellTab {
     Visits,
     Concerns,
     Meetings,
+    Reports,
     Data,
 }
 
@@ -50,6 +51,7 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                             CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
                             CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
                             CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
+                            CellTab::Reports => format!("{} · {}", t_string!(i18n, reviews.title), info.name),
                         };
                         view! {
                             <leptos_meta::Title text=title />
@@ -95,6 +97,9 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 </a>
                 <a href=format!("/cells/{id}/meetings") class="tabs__tab" aria-current=current(CellTab::Meetings)>
                     {t!(i18n, nav.meetings)}
+                </a>
+                <a href=format!("/cells/{id}/reports") class="tabs__tab" aria-current=current(CellTab::Reports)>
+                    {t!(i18n, nav.reports)}
                 </a>
                 <a href=format!("/cells/{id}/data") class="tabs__tab" aria-current=current(CellTab::Data)>
                     {t!(i18n, nav.data)}

@@ -66,15 +66,15 @@ impl From<Option<NaiveDate>> for Value {
     }
 }
 
-/// One sheet: its name, its headers and its rows.
+/// One sheet: its name (at most 31 characters), its headers and its rows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
-    pub sheet: ExportSheet,
+    pub title: &'static str,
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<Value>>,
 }
 
-fn status_vi(code: &str) -> String {
+pub(crate) fn status_vi(code: &str) -> String {
     MemberStatus::parse(code)
         .map(super::check::status_label_vi)
         .unwrap_or(code)
@@ -106,7 +106,7 @@ fn address(house_no: &str, lane: &str, alley: &str) -> String {
     .short()
 }
 
-fn concern_state_vi(code: &str) -> String {
+pub(crate) fn concern_state_vi(code: &str) -> String {
     match code {
         "raised" => "Mới ghi nhận",
         "reported" => "Đã báo cáo chi bộ",
@@ -190,7 +190,7 @@ pub async fn tables(
     if want(ExportSheet::Members) {
         let rows = repo::export_members(pool, ward, cells).await?;
         out.push(Table {
-            sheet: ExportSheet::Members,
+            title: ExportSheet::Members.title_vi(),
             headers: vec![
                 "Chi bộ",
                 "Họ và tên",
@@ -242,7 +242,7 @@ pub async fn tables(
     if want(ExportSheet::Households) {
         let rows = repo::export_households(pool, ward, cells).await?;
         out.push(Table {
-            sheet: ExportSheet::Households,
+            title: ExportSheet::Households.title_vi(),
             headers: vec![
                 "Chi bộ",
                 "Chủ hộ",
@@ -291,7 +291,7 @@ pub async fn tables(
     if want(ExportSheet::Assignments) {
         let rows = repo::export_assignments(pool, ward, cells).await?;
         out.push(Table {
-            sheet: ExportSheet::Assignments,
+            title: ExportSheet::Assignments.title_vi(),
             headers: vec![
                 "Chi bộ",
                 "Chủ hộ",
@@ -338,7 +338,7 @@ pub async fn tables(
     if want(ExportSheet::Visits) {
         let rows = repo::export_visits(pool, ward, cells).await?;
         out.push(Table {
-            sheet: ExportSheet::Visits,
+            title: ExportSheet::Visits.title_vi(),
             headers: vec![
                 "Chi bộ",
                 "Ngày thăm",
@@ -381,7 +381,7 @@ pub async fn tables(
     if want(ExportSheet::Concerns) {
         let rows = repo::export_concerns(pool, ward, cells).await?;
         out.push(Table {
-            sheet: ExportSheet::Concerns,
+            title: ExportSheet::Concerns.title_vi(),
             headers: vec![
                 "Mã",
                 "Chi bộ",
@@ -427,7 +427,7 @@ pub async fn tables(
     if want(ExportSheet::ConcernSteps) {
         let rows = repo::export_steps(pool, ward, cells).await?;
         out.push(Table {
-            sheet: ExportSheet::ConcernSteps,
+            title: ExportSheet::ConcernSteps.title_vi(),
             headers: vec![
                 "Mã kiến nghị",
                 "Chi bộ",
@@ -472,7 +472,7 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let day = Format::new().set_num_format("dd/mm/yyyy");
     for t in tables {
         let ws = wb.add_worksheet();
-        ws.set_name(t.sheet.title_vi())?;
+        ws.set_name(t.title)?;
         let mut widths: Vec<usize> = t.headers.iter().map(|h| h.chars().count().max(8)).collect();
         for (c, h) in t.headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &head)?;
@@ -577,7 +577,7 @@ pub fn content_disposition(name: &str) -> String {
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-fn refuse(e: AppError) -> Response {
+pub(crate) fn refuse(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
@@ -739,7 +739,7 @@ mod tests {
     #[test]
     fn csv_has_a_bom_and_day_first_dates_and_no_formulas() {
         let t = Table {
-            sheet: ExportSheet::Visits,
+            title: ExportSheet::Visits.title_vi(),
             headers: vec!["Ngày", "Ghi chép", "Điện thoại"],
             rows: vec![vec![
                 Value::Date(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()),
@@ -760,7 +760,7 @@ mod tests {
     fn the_workbook_reads_back_with_dates_as_dates() {
         use calamine::{Data, Reader, Xlsx};
         let t = Table {
-            sheet: ExportSheet::Members,
+            title: ExportSheet::Members.title_vi(),
             headers: vec!["Họ và tên", "Năm sinh", "Ngày"],
             rows: vec![vec![
                 "Nguyễn Văn Đức".into(),

@@ -31,7 +31,7 @@ pub fn CoveragePage() -> impl IntoView {
 }
 
 #[component]
-fn RateBar(percent: i64, label: String) -> impl IntoView {
+pub fn RateBar(percent: i64, label: String) -> impl IntoView {
     let tone = if percent >= 90 {
         "ok"
     } else if percent >= 60 {
