@@ -597,8 +597,9 @@ async fn a_cells_export_holds_everything_of_that_cell_only() {
     let tables = export::tables(&w.pool, cell.ward_id, &[cell.cell_id], None)
         .await
         .unwrap();
-    let sheets: Vec<ExportSheet> = tables.iter().map(|t| t.sheet).collect();
-    assert_eq!(sheets, ExportSheet::ALL.to_vec());
+    let sheets: Vec<&str> = tables.iter().map(|t| t.title).collect();
+    let all: Vec<&str> = ExportSheet::ALL.iter().map(|s| s.title_vi()).collect();
+    assert_eq!(sheets, all);
     let c = cell.cell_id;
     let counts = [
         scalar(&w.pool, &format!("SELECT COUNT(*) FROM members WHERE cell_id = {c}")).await,
@@ -615,10 +616,10 @@ async fn a_cells_export_holds_everything_of_that_cell_only() {
         .await,
     ];
     for (t, n) in tables.iter().zip(counts) {
-        assert_eq!(t.rows.len() as i64, n, "{:?}", t.sheet);
-        assert!(n > 0, "the demo cell has {:?}", t.sheet);
+        assert_eq!(t.rows.len() as i64, n, "{}", t.title);
+        assert!(n > 0, "the demo cell has {}", t.title);
         for row in &t.rows {
-            assert_eq!(row.len(), t.headers.len(), "{:?}", t.sheet);
+            assert_eq!(row.len(), t.headers.len(), "{}", t.title);
         }
     }
     // Every row names this cell, none another.
@@ -628,8 +629,8 @@ async fn a_cells_export_holds_everything_of_that_cell_only() {
             t.rows
                 .iter()
                 .all(|r| r[col] == export::Value::Text(cell.name.clone())),
-            "{:?}",
-            t.sheet
+            "{}",
+            t.title
         );
     }
 

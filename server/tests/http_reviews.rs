@@ -36,9 +36,15 @@ fn comment_args(cell: i64, member: i64, version: i64) -> Vec<(&'static str, Stri
         ("member", member.to_string()),
         ("year", this_year().to_string()),
         ("version", version.to_string()),
-        ("contact", "Giữ liên hệ thường xuyên với chi bộ.".to_string()),
+        (
+            "contact",
+            "Giữ liên hệ thường xuyên với chi bộ.".to_string(),
+        ),
         ("civic", "Gương mẫu nơi cư trú.".to_string()),
-        ("comment", "Đề nghị ghi nhận hoàn thành tốt nhiệm vụ.".to_string()),
+        (
+            "comment",
+            "Đề nghị ghi nhận hoàn thành tốt nhiệm vụ.".to_string(),
+        ),
     ]
 }
 
@@ -108,7 +114,12 @@ async fn every_review_function_and_workbook_refuses_strangers_and_other_cells() 
         .chain([ward_read.clone()])
     {
         let res = app.call(endpoint, &args, None).await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}: {}",
+            res.body
+        );
     }
     for path in [
         format!("/export/reports/cells/{cell}/{}.xlsx", this_year()),
@@ -126,7 +137,12 @@ async fn every_review_function_and_workbook_refuses_strangers_and_other_cells() 
         .chain([ward_read.clone()])
     {
         let res = app.call(endpoint, &args, Some(&m)).await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN, "member1 {endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "member1 {endpoint}: {}",
+            res.body
+        );
         assert_eq!(res.json(), serde_json::json!("Forbidden"));
     }
 
@@ -134,11 +150,20 @@ async fn every_review_function_and_workbook_refuses_strangers_and_other_cells() 
     let sec = app.sign_in("secretary1").await;
     for (endpoint, args) in reads(other).into_iter().chain(writes(other)) {
         let res = app.call(endpoint, &args, Some(&sec)).await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN, "secretary1 on cell 2 {endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "secretary1 on cell 2 {endpoint}: {}",
+            res.body
+        );
     }
     // A ĐV213 member of cell 1 named on cell 2's form is refused as well (not found there).
     let res = app
-        .call("reviews/dv213_comment", &comment_args(cell, dv213_of(&app, other).await[0], 0), Some(&sec))
+        .call(
+            "reviews/dv213_comment",
+            &comment_args(cell, dv213_of(&app, other).await[0], 0),
+            Some(&sec),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     let res = app.call(ward_read.0, &ward_read.1, Some(&sec)).await;
@@ -168,7 +193,12 @@ async fn every_review_function_and_workbook_refuses_strangers_and_other_cells() 
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     for (endpoint, args) in writes(cell) {
         let res = app.call(endpoint, &args, Some(&viewer)).await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN, "viewer {endpoint}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "viewer {endpoint}: {}",
+            res.body
+        );
     }
     let stored: i64 = app.id("SELECT COUNT(*) FROM dv213_comments").await;
     assert_eq!(stored, 0, "no refused call stored a sheet");
@@ -178,7 +208,11 @@ async fn every_review_function_and_workbook_refuses_strangers_and_other_cells() 
     let res = app.call(ward_read.0, &ward_read.1, Some(&committee)).await;
     assert_eq!(res.status, StatusCode::OK);
     let res = app
-        .call("reviews/dv213_comment", &comment_args(other, dv213_of(&app, other).await[0], 0), Some(&committee))
+        .call(
+            "reviews/dv213_comment",
+            &comment_args(other, dv213_of(&app, other).await[0], 0),
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 }
@@ -190,24 +224,43 @@ async fn report_pages_render_for_readers_and_refuse_others() {
     let other = app.cell(1).await;
     let ward = ward(&app).await;
     let sec = app.sign_in("secretary1").await;
-    let page = app.page(&format!("/cells/{cell}/reports"), Some(&sec)).await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("<svg"), "the chart is drawn on the server");
-    assert!(page.body.contains("report-members"), "the members' table is there");
     let page = app
-        .page(&format!("/cells/{cell}/reports/members?period={}", this_year()), Some(&sec))
+        .page(&format!("/cells/{cell}/reports"), Some(&sec))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<svg"),
+        "the chart is drawn on the server"
+    );
+    assert!(
+        page.body.contains("report-members"),
+        "the members' table is there"
+    );
+    let page = app
+        .page(
+            &format!("/cells/{cell}/reports/members?period={}", this_year()),
+            Some(&sec),
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("PHIẾU MINH CHỨNG"));
-    let page = app.page(&format!("/cells/{cell}/reports/dv213"), Some(&sec)).await;
+    let page = app
+        .page(&format!("/cells/{cell}/reports/dv213"), Some(&sec))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("PHIẾU NHẬN XÉT"));
-    let page = app.page(&format!("/cells/{other}/reports"), Some(&sec)).await;
+    let page = app
+        .page(&format!("/cells/{other}/reports"), Some(&sec))
+        .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    let page = app.page(&format!("/wards/{ward}/reports"), Some(&sec)).await;
+    let page = app
+        .page(&format!("/wards/{ward}/reports"), Some(&sec))
+        .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let committee = app.sign_in("committee").await;
-    let page = app.page(&format!("/wards/{ward}/reports"), Some(&committee)).await;
+    let page = app
+        .page(&format!("/wards/{ward}/reports"), Some(&committee))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Chi bộ Tổ dân phố số 3"));
 }
@@ -225,7 +278,12 @@ async fn bad_periods_and_sheets_are_refused_in_vietnamese_and_change_nothing() {
                 Some(&sec),
             )
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{period}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{period}: {}",
+            res.body
+        );
         assert_eq!(res.json()["Invalid"]["field"], field);
     }
     let future = format!("{}", this_year() + 1);
@@ -236,7 +294,11 @@ async fn bad_periods_and_sheets_are_refused_in_vietnamese_and_change_nothing() {
             Some(&sec),
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a period not begun");
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a period not begun"
+    );
     let (status, _, _) = download(
         &app,
         &format!("/export/reports/cells/{cell}/{future}.xlsx"),
@@ -260,7 +322,11 @@ async fn bad_periods_and_sheets_are_refused_in_vietnamese_and_change_nothing() {
     // A resident member is not on the ĐV213 roster.
     let resident = app.member_of("member1").await;
     let res = app
-        .call("reviews/dv213_comment", &comment_args(cell, resident, 0), Some(&sec))
+        .call(
+            "reviews/dv213_comment",
+            &comment_args(cell, resident, 0),
+            Some(&sec),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json()["Invalid"]["field"], "member");
@@ -269,11 +335,24 @@ async fn bad_periods_and_sheets_are_refused_in_vietnamese_and_change_nothing() {
     // A meeting dated outside its half-year, or for a third half, stores nothing.
     let before = app.id("SELECT COUNT(*) FROM dv213_meetings").await;
     let y = this_year();
-    for (half, day) in [(1, format!("{y}-07-02")), (3, format!("{y}-03-01")), (1, "hôm qua".to_string())] {
+    for (half, day) in [
+        (1, format!("{y}-07-02")),
+        (3, format!("{y}-03-01")),
+        (1, "hôm qua".to_string()),
+    ] {
         let res = app
-            .call("reviews/dv213_meeting", &meeting_args(cell, half, 0, &day, &[]), Some(&sec))
+            .call(
+                "reviews/dv213_meeting",
+                &meeting_args(cell, half, 0, &day, &[]),
+                Some(&sec),
+            )
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{half} {day}: {}", res.body);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{half} {day}: {}",
+            res.body
+        );
     }
     // Attendance naming someone not on the roster rolls the whole meeting back.
     let res = app
@@ -295,48 +374,79 @@ async fn the_dv213_sheet_is_prefilled_then_saved_once_per_version() {
     let roster = dv213_of(&app, cell).await;
     assert!(roster.len() >= 2, "the demo cell has ĐV213 members");
     let res = app
-        .call("reviews/dv213", &[("cell", cell.to_string()), ("year", String::new())], Some(&sec))
+        .call(
+            "reviews/dv213",
+            &[("cell", cell.to_string()), ("year", String::new())],
+            Some(&sec),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     let sheet = res.json();
     let first = &sheet["roster"][0];
     assert_eq!(first["comment"]["version"], 0, "not saved yet");
     assert!(
-        first["comment"]["contact"].as_str().unwrap().contains("buổi gặp mặt"),
+        first["comment"]["contact"]
+            .as_str()
+            .unwrap()
+            .contains("buổi gặp mặt"),
         "prefilled from the record: {}",
         first["comment"]["contact"]
     );
     let member = first["member_id"].as_i64().unwrap();
 
     let res = app
-        .call("reviews/dv213_comment", &comment_args(cell, member, 0), Some(&sec))
+        .call(
+            "reviews/dv213_comment",
+            &comment_args(cell, member, 0),
+            Some(&sec),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), 1);
     // The same form sent again (a double click, a second secretary) is a conflict.
     let res = app
-        .call("reviews/dv213_comment", &comment_args(cell, member, 0), Some(&sec))
+        .call(
+            "reviews/dv213_comment",
+            &comment_args(cell, member, 0),
+            Some(&sec),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     let res = app
-        .call("reviews/dv213_comment", &comment_args(cell, member, 1), Some(&sec))
+        .call(
+            "reviews/dv213_comment",
+            &comment_args(cell, member, 1),
+            Some(&sec),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
-        app.id(&format!("SELECT COUNT(*) FROM dv213_comments WHERE member_id = {member}")).await,
+        app.id(&format!(
+            "SELECT COUNT(*) FROM dv213_comments WHERE member_id = {member}"
+        ))
+        .await,
         1
     );
     assert_eq!(
-        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'save_dv213_comment'").await,
+        app.id("SELECT COUNT(*) FROM audit_log WHERE action = 'save_dv213_comment'")
+            .await,
         2
     );
 
     // Both meetings: the first half's, then the second's, with who came.
     let y = this_year();
     let today = ganbo_server::today_in_vietnam();
-    let day2 = if today.month() >= 7 { today } else { today.with_month(1).unwrap() };
+    let day2 = if today.month() >= 7 {
+        today
+    } else {
+        today.with_month(1).unwrap()
+    };
     let half2 = if today.month() >= 7 { 2 } else { 1 };
-    let present: Vec<(i64, bool)> = roster.iter().enumerate().map(|(i, m)| (*m, i != 0)).collect();
+    let present: Vec<(i64, bool)> = roster
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (*m, i != 0))
+        .collect();
     let existing: Option<i64> = sqlx::query_scalar(
         "SELECT version FROM dv213_meetings WHERE cell_id = $1 AND year = $2 AND half = $3",
     )
@@ -349,13 +459,23 @@ async fn the_dv213_sheet_is_prefilled_then_saved_once_per_version() {
     let res = app
         .call(
             "reviews/dv213_meeting",
-            &meeting_args(cell, half2, existing.unwrap_or(0), &day2.to_string(), &present),
+            &meeting_args(
+                cell,
+                half2,
+                existing.unwrap_or(0),
+                &day2.to_string(),
+                &present,
+            ),
             Some(&sec),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let res = app
-        .call("reviews/dv213", &[("cell", cell.to_string()), ("year", y.to_string())], Some(&sec))
+        .call(
+            "reviews/dv213",
+            &[("cell", cell.to_string()), ("year", y.to_string())],
+            Some(&sec),
+        )
         .await;
     let sheet = res.json();
     let idx = (half2 - 1) as usize;
@@ -380,9 +500,10 @@ async fn the_dv213_sheet_is_prefilled_then_saved_once_per_version() {
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let range = wb.worksheet_range("Đảng viên 213").unwrap();
     assert_eq!(range.height(), roster.len() + 1);
-    let saved = range
-        .rows()
-        .any(|r| r.iter().any(|c| c == &Data::String("Đề nghị ghi nhận hoàn thành tốt nhiệm vụ.".into())));
+    let saved = range.rows().any(|r| {
+        r.iter()
+            .any(|c| c == &Data::String("Đề nghị ghi nhận hoàn thành tốt nhiệm vụ.".into()))
+    });
     assert!(saved, "the saved comment is in the workbook");
 }
 
@@ -443,7 +564,13 @@ async fn small_cell(pool: &Pool) -> CellScope {
     // by Bình raised after the half-year.
     for (id, member, raised, state, due) in [
         (1, 1, "2026-02-03", "household_informed", None),
-        (2, 1, "2026-06-20", "referred_to_committee", Some("2026-06-25")),
+        (
+            2,
+            1,
+            "2026-06-20",
+            "referred_to_committee",
+            Some("2026-06-25"),
+        ),
         (3, 2, "2026-08-01", "raised", Some("2026-08-05")),
     ] {
         sqlx::query("INSERT INTO concerns (id, ward_id, cell_id, household_id, member_id, category, body, urgency, state, raised_on, due_on, created_at, updated_at) \
@@ -452,7 +579,10 @@ async fn small_cell(pool: &Pool) -> CellScope {
             .execute(pool).await.unwrap();
     }
     // One step on time, one late, in the half-year.
-    for (concern, on_day, due_on) in [(1, "2026-02-05", "2026-02-10"), (1, "2026-02-20", "2026-02-12")] {
+    for (concern, on_day, due_on) in [
+        (1, "2026-02-05", "2026-02-10"),
+        (1, "2026-02-20", "2026-02-12"),
+    ] {
         sqlx::query("INSERT INTO concern_events (ward_id, concern_id, step, to_state, at, on_day, due_on) VALUES (1, $1, 'report', 'reported', $2, $3, $4)")
             .bind(concern).bind(now).bind(on_day).bind(due_on)
             .execute(pool).await.unwrap();
@@ -463,8 +593,12 @@ async fn small_cell(pool: &Pool) -> CellScope {
             .bind(id).bind(month).bind(held).bind(now)
             .execute(pool).await.unwrap();
     }
-    exec(pool, "INSERT INTO meeting_attendance (meeting_id, ward_id, member_id, present) VALUES \
-        (1, 1, 1, 1), (1, 1, 2, 0), (2, 1, 1, 1), (2, 1, 2, 1)").await;
+    exec(
+        pool,
+        "INSERT INTO meeting_attendance (meeting_id, ward_id, member_id, present) VALUES \
+        (1, 1, 1, 1), (1, 1, 2, 0), (2, 1, 1, 1), (2, 1, 2, 1)",
+    )
+    .await;
     CellScope {
         cell_id: 2,
         ward_id: 1,
@@ -480,13 +614,20 @@ async fn a_hand_built_cell_gives_the_figures_counted_by_hand() {
     let app = empty_app().await;
     let scope = small_cell(&app.pool).await;
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let h1 = Period { year: 2026, kind: PeriodKind::Half };
+    let h1 = Period {
+        year: 2026,
+        kind: PeriodKind::Half,
+    };
     let r = app::features::reviews::repo::cell_report(&app.pool, &scope, h1, today)
         .await
         .unwrap();
     assert_eq!(r.until, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     assert_eq!(r.months.len(), 6);
-    assert_eq!((r.months[0].year, r.months[0].month), (2026, 1), "January first");
+    assert_eq!(
+        (r.months[0].year, r.months[0].month),
+        (2026, 1),
+        "January first"
+    );
     // Due: Jan–Mar households 1 and 2; Apr–Jun households 1 and 3 → 12 household-months.
     assert_eq!(r.coverage.due, 12);
     // Visited: Jan 1, Feb 1, Mar 2, Apr 1, May 3 → 5.
@@ -502,7 +643,10 @@ async fn a_hand_built_cell_gives_the_figures_counted_by_hand() {
     assert_eq!(r.concerns.settled(), 1);
     assert_eq!(r.concerns.open(), 1, "concern 3 came after the half");
     assert_eq!(r.concerns.overdue, 1);
-    assert_eq!((r.concerns.on_time.on_time, r.concerns.on_time.late), (1, 2));
+    assert_eq!(
+        (r.concerns.on_time.on_time, r.concerns.on_time.late),
+        (1, 2)
+    );
     assert_eq!(r.meetings, 2);
     assert_eq!((r.members, r.assignable_members), (3, 2));
 
@@ -512,7 +656,10 @@ async fn a_hand_built_cell_gives_the_figures_counted_by_hand() {
     assert_eq!(anh.visits, 5);
     assert_eq!((anh.households, anh.looked_after), (1, 2));
     assert_eq!((anh.concerns_raised, anh.concerns_followed), (2, 1));
-    assert_eq!((anh.ratings, anh.rating_text().as_deref()), (3, Some("4,3")));
+    assert_eq!(
+        (anh.ratings, anh.rating_text().as_deref()),
+        (3, Some("4,3"))
+    );
     assert_eq!(anh.feedback.len(), 2);
     assert_eq!(anh.feedback[0].1, "Đến đúng hẹn", "newest first");
     assert_eq!((anh.meetings_present, anh.meetings_held), (2, 2));
@@ -523,7 +670,10 @@ async fn a_hand_built_cell_gives_the_figures_counted_by_hand() {
     assert_eq!((cu.expected, cu.done), (0, 0));
 
     // The year adds July to November: the July visit and Bình's August concern.
-    let year = Period { year: 2026, kind: PeriodKind::Year };
+    let year = Period {
+        year: 2026,
+        kind: PeriodKind::Year,
+    };
     let r = app::features::reviews::repo::cell_report(&app.pool, &scope, year, today)
         .await
         .unwrap();
@@ -579,7 +729,10 @@ async fn the_demo_wards_report_agrees_with_plain_counts() {
     assert_eq!(r["coverage"]["households"], households);
     let cells = r["cells"].as_array().unwrap();
     assert_eq!(cells.len(), 3);
-    let sum: i64 = cells.iter().map(|c| c["coverage"]["visits"].as_i64().unwrap()).sum();
+    let sum: i64 = cells
+        .iter()
+        .map(|c| c["coverage"]["visits"].as_i64().unwrap())
+        .sum();
     assert_eq!(sum, visits, "the cells add up to the ward");
     let month_visits: i64 = r["months"]
         .as_array()
@@ -597,7 +750,12 @@ async fn the_demo_wards_report_agrees_with_plain_counts() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[http::header::CONTENT_DISPOSITION].to_str().unwrap().contains(".xlsx"));
+    assert!(
+        headers[http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
     use calamine::{Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(

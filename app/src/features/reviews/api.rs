@@ -141,7 +141,12 @@ pub async fn save_dv213_meeting(
             version,
             attendance: rows
                 .iter()
-                .map(|r| (r.member, r.present.as_deref().is_some_and(|p| !p.is_empty())))
+                .map(|r| {
+                    (
+                        r.member,
+                        r.present.as_deref().is_some_and(|p| !p.is_empty()),
+                    )
+                })
                 .collect(),
         };
         let id = super::repo::save_dv213_meeting(&pool, &scope, caller.user_id(), &input).await?;

@@ -4,6 +4,7 @@
 //! editable, printable.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -35,6 +36,7 @@ pub fn Dv213Page() -> impl IntoView {
             </Suspense>
         </CellFrame>
     }
+    .into_any()
 }
 
 fn mark(l: Locale, a: Option<bool>) -> &'static str {
@@ -139,6 +141,7 @@ fn Dv213View(s: Dv213Sheet) -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }
 
 #[component]
@@ -164,7 +167,10 @@ fn MeetingPanel(s: Dv213Sheet, half: i64) -> impl IntoView {
         .to_string(),
         None => td_string!(l, reviews.meeting_not_held).to_string(),
     };
-    let topic = meeting.as_ref().map(|m| m.topic.clone()).unwrap_or_default();
+    let topic = meeting
+        .as_ref()
+        .map(|m| m.topic.clone())
+        .unwrap_or_default();
     let form = (s.can_write && begun).then(|| {
         let version = meeting.as_ref().map_or(0, |m| m.version);
         let held_on = meeting
@@ -209,6 +215,7 @@ fn MeetingPanel(s: Dv213Sheet, half: i64) -> impl IntoView {
             {form}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -284,4 +291,5 @@ fn CommentSheet(
             {form}
         </article>
     }
+    .into_any()
 }

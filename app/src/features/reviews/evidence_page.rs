@@ -20,9 +20,8 @@ pub fn EvidencePage() -> impl IntoView {
     let cell = id_param("cell");
     let period = period_query();
     let query = use_query_map();
-    let member = Memo::new(move |_| {
-        query.with(|q| q.get("member").and_then(|m| m.parse::<i64>().ok()))
-    });
+    let member =
+        Memo::new(move |_| query.with(|q| q.get("member").and_then(|m| m.parse::<i64>().ok())));
     let report = Resource::new(
         move || (cell.get(), period.get()),
         |(c, p)| get_cell_report(c, p),
@@ -37,6 +36,7 @@ pub fn EvidencePage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -52,7 +52,11 @@ fn Sheets(r: Report, member: Option<i64>) -> impl IntoView {
         .cloned()
         .collect();
     let title = match (member, rows.first()) {
-        (Some(_), Some(e)) => format!("{} · {}", td_string!(l, reviews.evidence_title), e.full_name),
+        (Some(_), Some(e)) => format!(
+            "{} · {}",
+            td_string!(l, reviews.evidence_title),
+            e.full_name
+        ),
         _ => format!("{} · {cell_name}", td_string!(l, reviews.evidence_title)),
     };
     let unknown = member.is_some() && rows.is_empty();
@@ -73,6 +77,7 @@ fn Sheets(r: Report, member: Option<i64>) -> impl IntoView {
             }).collect_view()}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -80,7 +85,10 @@ fn Sheet(e: Evidence, unit: String, period: Period, until: chrono::NaiveDate) ->
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let rate = e.rate();
-    let born = e.birth_year.map(|y| y.to_string()).unwrap_or_else(|| "—".into());
+    let born = e
+        .birth_year
+        .map(|y| y.to_string())
+        .unwrap_or_else(|| "—".into());
     let rating = e
         .rating_text()
         .map(|t| td_string!(l, reviews.rating_of, mean = t, count = e.ratings).to_string())
@@ -125,4 +133,5 @@ fn Sheet(e: Evidence, unit: String, period: Period, until: chrono::NaiveDate) ->
             </div>
         </article>
     }
+    .into_any()
 }

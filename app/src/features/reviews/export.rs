@@ -31,10 +31,10 @@ fn pct(p: i64) -> Value {
 
 /// The report's tables: key figures, month by month, concerns, and its members or cells.
 pub fn report_tables(r: &Report) -> Vec<Table> {
-    let scope = r
-        .cell
-        .as_ref()
-        .map_or_else(|| r.ward_name.clone(), |(_, name)| format!("{name} – {}", r.ward_name));
+    let scope = r.cell.as_ref().map_or_else(
+        || r.ward_name.clone(),
+        |(_, name)| format!("{name} – {}", r.ward_name),
+    );
     let c = &r.coverage;
     let k = &r.concerns;
     let summary = Table {
@@ -43,20 +43,14 @@ pub fn report_tables(r: &Report) -> Vec<Table> {
         rows: vec![
             vec!["Đơn vị".into(), scope.into()],
             vec!["Kỳ báo cáo".into(), r.period.title_vi().into()],
-            vec![
-                "Số liệu tính đến ngày".into(),
-                Value::Date(r.until),
-            ],
+            vec!["Số liệu tính đến ngày".into(), Value::Date(r.until)],
             vec!["Số đảng viên".into(), r.members.into()],
             vec![
                 "Đảng viên có thể phân công".into(),
                 r.assignable_members.into(),
             ],
             vec!["Hộ đang được phụ trách".into(), c.households.into()],
-            vec![
-                "Hộ được phụ trách trong kỳ".into(),
-                c.looked_after.into(),
-            ],
+            vec!["Hộ được phụ trách trong kỳ".into(), c.looked_after.into()],
             vec!["Hộ được thăm ít nhất một lần".into(), c.reached.into()],
             vec!["Lượt thăm hộ".into(), c.visits.into()],
             vec!["Hộ-tháng cần thăm".into(), c.due.into()],
@@ -324,7 +318,11 @@ pub async fn cell_report_export(
         let report = super::repo::cell_report(&pool, &scope, period, today).await?;
         send(
             report_tables(&report),
-            format!("Gắn Bó - {} - Báo cáo {}.xlsx", scope.name, period.title_vi()),
+            format!(
+                "Gắn Bó - {} - Báo cáo {}.xlsx",
+                scope.name,
+                period.title_vi()
+            ),
         )
         .await
     };
@@ -350,7 +348,11 @@ pub async fn ward_report_export(
             super::repo::ward_report(&pool, scope.ward_id, &scope.name, period, today).await?;
         send(
             report_tables(&report),
-            format!("Gắn Bó - {} - Báo cáo {}.xlsx", scope.name, period.title_vi()),
+            format!(
+                "Gắn Bó - {} - Báo cáo {}.xlsx",
+                scope.name,
+                period.title_vi()
+            ),
         )
         .await
     };

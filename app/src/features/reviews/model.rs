@@ -314,7 +314,12 @@ pub fn concern_totals(
         .collect();
     let by_state = crate::features::concerns::model::BOARD_STATES
         .iter()
-        .map(|s| (*s, in_period.iter().filter(|f| f.state == *s).count() as i64))
+        .map(|s| {
+            (
+                *s,
+                in_period.iter().filter(|f| f.state == *s).count() as i64,
+            )
+        })
         .filter(|(_, n)| *n > 0)
         .collect();
     let open: Vec<&ConcernFact> = facts
@@ -635,10 +640,16 @@ mod tests {
     fn periods_parse_and_name_their_days() {
         let h1 = Period::parse("period", "2026-h1").unwrap();
         assert_eq!(h1.kind, PeriodKind::Half);
-        assert_eq!((h1.first_day(), h1.last_day()), (d(2026, 1, 1), d(2026, 6, 30)));
+        assert_eq!(
+            (h1.first_day(), h1.last_day()),
+            (d(2026, 1, 1), d(2026, 6, 30))
+        );
         assert_eq!(h1.code(), "2026-h1");
         let y = Period::parse("period", " 2025 ").unwrap();
-        assert_eq!((y.first_day(), y.last_day()), (d(2025, 1, 1), d(2025, 12, 31)));
+        assert_eq!(
+            (y.first_day(), y.last_day()),
+            (d(2025, 1, 1), d(2025, 12, 31))
+        );
         assert_eq!(y.code(), "2025");
         assert_eq!(y.title_vi(), "năm 2025");
         for bad in ["", "26", "2026-h2", "2026-", "abcd", "２０２６"] {
@@ -701,9 +712,9 @@ mod tests {
             (1, d(2026, 3, 2)),
             (2, d(2026, 4, 11)),
             (3, d(2026, 2, 2)),
-            (3, d(2026, 3, 9)),  // after the assignment ended: not due, not counted
-            (1, d(2026, 7, 1)),  // outside the period
-            (9, d(2026, 5, 1)),  // a household nobody looked after
+            (3, d(2026, 3, 9)), // after the assignment ended: not due, not counted
+            (1, d(2026, 7, 1)), // outside the period
+            (9, d(2026, 5, 1)), // a household nobody looked after
         ];
         let t = coverage_totals(h1, today, &spans, &visits);
         // Due: household 1 × 6, household 2 × 3 (Apr–Jun), household 3 × 2 (Jan, Feb).
@@ -739,7 +750,11 @@ mod tests {
         };
         let facts = [
             f(d(2026, 11, 20), State::Raised, Some(d(2026, 11, 25))),
-            f(d(2026, 11, 1), State::ReferredToCommittee, Some(d(2026, 11, 15))),
+            f(
+                d(2026, 11, 1),
+                State::ReferredToCommittee,
+                Some(d(2026, 11, 15)),
+            ),
             f(d(2026, 3, 1), State::Closed, None),
             f(d(2026, 5, 1), State::HouseholdInformed, None),
             f(d(2025, 12, 1), State::Reported, Some(d(2025, 12, 10))),
@@ -809,7 +824,12 @@ mod tests {
         assert_eq!(e.rate(), 91);
     }
 
-    fn dv(name: &str, group: Option<&str>, leader: bool, attended: [Option<bool>; 2]) -> Dv213Member {
+    fn dv(
+        name: &str,
+        group: Option<&str>,
+        leader: bool,
+        attended: [Option<bool>; 2],
+    ) -> Dv213Member {
         Dv213Member {
             member_id: name.len() as i64,
             full_name: name.into(),
@@ -868,7 +888,10 @@ mod tests {
         m.visits = 9;
         let c = suggested_comment(&m, 2);
         assert!(c.contact.contains("dự 2/2 buổi"), "{}", c.contact);
-        assert!(c.contact.contains("Phụ trách 1 hộ gia đình, đã thăm hộ 9 lần."));
+        assert!(
+            c.contact
+                .contains("Phụ trách 1 hộ gia đình, đã thăm hộ 9 lần.")
+        );
         assert!(c.comment.contains("thực hiện tốt"));
         assert_eq!(c.version, 0);
         let absent = dv("Lê Thị F", None, false, [Some(false), None]);

@@ -63,7 +63,8 @@ async fn figures(
     let from = period.first_day();
     let until = period.until(today);
 
-    let spans: Vec<(i64, i64, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+    type SpanDb = (i64, i64, DateTime<Utc>, Option<DateTime<Utc>>);
+    let spans: Vec<SpanDb> = sqlx::query_as(
         "SELECT member_id, household_id, started_at, ended_at FROM assignments \
          WHERE ward_id = $1 AND cell_id = $2 AND household_id IS NOT NULL",
     )
@@ -97,8 +98,10 @@ async fn figures(
     .bind(until)
     .fetch_all(pool)
     .await?;
-    let visit_days: Vec<(i64, NaiveDate)> =
-        visits.iter().map(|v| (v.household_id, v.visited_on)).collect();
+    let visit_days: Vec<(i64, NaiveDate)> = visits
+        .iter()
+        .map(|v| (v.household_id, v.visited_on))
+        .collect();
 
     let concern_rows: Vec<ConcernDb> = sqlx::query_as(
         "SELECT member_id, raised_on, state, due_on FROM concerns \
@@ -329,9 +332,11 @@ pub async fn ward_report(
         });
     }
     // The states in their order, whatever order the cells brought them in.
-    concern_totals
-        .by_state
-        .sort_by_key(|(s, _)| crate::features::concerns::model::BOARD_STATES.iter().position(|b| b == s));
+    concern_totals.by_state.sort_by_key(|(s, _)| {
+        crate::features::concerns::model::BOARD_STATES
+            .iter()
+            .position(|b| b == s)
+    });
     Ok(Report {
         period,
         until: period.until(today),
@@ -500,7 +505,10 @@ pub async fn dv213_sheet(
                     .iter()
                     .find(|(m, _)| *m == r.id)
                     .map_or(0, |(_, n)| *n),
-                visits: visits.iter().find(|(m, _)| *m == r.id).map_or(0, |(_, n)| *n),
+                visits: visits
+                    .iter()
+                    .find(|(m, _)| *m == r.id)
+                    .map_or(0, |(_, n)| *n),
                 comment: Dv213Comment::default(),
             };
             m.comment = match comments.iter().find(|c| c.member_id == r.id) {
@@ -782,7 +790,9 @@ pub async fn seed_demo_dv213(
         .bind(year)
         .bind(half)
         .bind(held_on)
-        .bind("Thông báo tình hình địa phương; đảng viên báo cáo việc giữ mối liên hệ với nơi cư trú")
+        .bind(
+            "Thông báo tình hình địa phương; đảng viên báo cáo việc giữ mối liên hệ với nơi cư trú",
+        )
         .bind(crate::server::db::now())
         .fetch_one(&mut **tx)
         .await?;

@@ -48,6 +48,7 @@ pub fn CellReportPage() -> impl IntoView {
             </Suspense>
         </CellFrame>
     }
+    .into_any()
 }
 
 #[component]
@@ -78,6 +79,7 @@ fn CellReport(r: Report) -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }
 
 /// The figures both reports share: key figures, months, concerns.
@@ -103,6 +105,7 @@ fn ReportBody(r: Report) -> impl IntoView {
             <ConcernTables k=r.concerns.clone() />
         </section>
     }
+    .into_any()
 }
 
 /// One line per member: what the record shows for the period.
@@ -174,6 +177,7 @@ pub fn WardReportPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -246,4 +250,5 @@ fn WardReport(r: Report) -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }

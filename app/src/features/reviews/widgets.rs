@@ -36,6 +36,7 @@ pub fn PeriodPicker(current: Period, choices: Vec<Period>) -> impl IntoView {
             <button type="submit" class="button">{td_string!(l, reviews.show)}</button>
         </form>
     }
+    .into_any()
 }
 
 /// The headline figures of a report.
@@ -73,6 +74,7 @@ pub fn KeyFigures(r: Report) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// Visits per month against the households due, as bars; the rate under each month.
@@ -94,11 +96,11 @@ pub fn MonthChart(months: Vec<MonthCoverage>) -> impl IntoView {
     // A round step for the scale (1, 2 or 5 times a power of ten), at most five lines.
     let mut step = 1i64;
     let mut k = 0u32;
-    while top_value.div_ceil(step) > 5 {
+    while (top_value + step - 1) / step > 5 {
         k += 1;
         step = [1, 2, 5][(k % 3) as usize] * 10i64.pow(k / 3);
     }
-    let scale_top = top_value.div_ceil(step) * step;
+    let scale_top = (top_value + step - 1) / step * step;
     let plot_h = H - TOP - BOTTOM;
     let y = move |v: i64| TOP + plot_h - (v as f64 / scale_top as f64) * plot_h;
     let slot = (W - LEFT) / n;
@@ -150,6 +152,7 @@ pub fn MonthChart(months: Vec<MonthCoverage>) -> impl IntoView {
             </figcaption>
         </figure>
     }
+    .into_any()
 }
 
 /// An SVG coordinate, to one decimal.
@@ -196,6 +199,7 @@ pub fn MonthTable(months: Vec<MonthCoverage>) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 /// Concerns raised in the period by state, and those still open by age.
@@ -242,6 +246,7 @@ pub fn ConcernTables(k: ConcernTotals) -> impl IntoView {
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// The printed heading of a report: the party's and the nation's header lines, and the
@@ -262,4 +267,5 @@ pub fn PrintHead(unit: String, title: String, until: chrono::NaiveDate) -> impl 
         </header>
         <h1 class="report-title">{title}</h1>
     }
+    .into_any()
 }
