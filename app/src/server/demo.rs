@@ -896,6 +896,50 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         });
     }
 
+    // The months before those six, more thinly: households visited lately were visited
+    // earlier in the year too, so a year's review has every month. A random stream of its
+    // own leaves everything above as it was.
+    let mut earlier = Rng::with_seed(spec.seed ^ 0x0213_0213);
+    let mut households_seen: Vec<i64> = visits.iter().map(|v| v.household_id).collect();
+    households_seen.sort_unstable();
+    households_seen.dedup();
+    let mut older = Vec::new();
+    for household_id in households_seen {
+        let Some(a) = assignments
+            .iter()
+            .find(|a| a.household_id == household_id && a.ended.is_none())
+        else {
+            continue;
+        };
+        let since = crate::ui::format::vn_date(a.started);
+        for month in 6..12 {
+            if earlier.u32(..100) >= 70 {
+                continue;
+            }
+            let day = today - Duration::days(month * 30 + earlier.i64(0..28));
+            if day < since {
+                continue;
+            }
+            older.push(Visit {
+                id: visit_id,
+                cell_id: a.cell_id,
+                household_id,
+                member_id: a.member_id,
+                on: day,
+                kind: if earlier.u32(..10) < 8 {
+                    "home"
+                } else {
+                    "phone"
+                },
+                topics: ",cultured_family,",
+                note: "Hỏi thăm sức khỏe, động viên gia đình.",
+                mediation: false,
+            });
+            visit_id += 1;
+        }
+    }
+    visits.extend(older);
+
     // Write everything in one transaction.
     let mut tx = crate::server::db::begin_write(pool).await?;
     let created = now;
