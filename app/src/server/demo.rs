@@ -348,6 +348,9 @@ struct Visit {
     topics: &'static str,
     note: &'static str,
     mediation: bool,
+    /// What the household said about its member, and its rating (1–5).
+    feedback: &'static str,
+    rating: Option<i64>,
 }
 
 /// A demo account: username, display name, linked member, roles with their units.
@@ -825,6 +828,8 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                         ],
                     ),
                     mediation: rng.u32(..100) < 3,
+                    feedback: "",
+                    rating: None,
                 });
                 visit_id += 1;
             }
@@ -934,11 +939,34 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 topics: ",cultured_family,",
                 note: "Hỏi thăm sức khỏe, động viên gia đình.",
                 mediation: false,
+                feedback: "",
+                rating: None,
             });
             visit_id += 1;
         }
     }
     visits.extend(older);
+    // Households rate their member at some visits and say a word at a few (rule R13).
+    for v in visits.iter_mut() {
+        if earlier.u32(..100) < 35 {
+            v.rating = Some(match earlier.u32(..10) {
+                0..=5 => 5,
+                6..=8 => 4,
+                _ => 3,
+            });
+        }
+        if earlier.u32(..100) < 10 {
+            v.feedback = choose(
+                &mut earlier,
+                &[
+                    "Đồng chí thường xuyên đến thăm, gia đình rất yên tâm.",
+                    "Đảng viên nhiệt tình, giải thích chính sách dễ hiểu.",
+                    "Mong đồng chí báo lại sớm hơn kết quả kiến nghị.",
+                    "Gia đình cảm ơn chi bộ đã quan tâm.",
+                ],
+            );
+        }
+    }
 
     // Write everything in one transaction.
     let mut tx = crate::server::db::begin_write(pool).await?;
@@ -1094,7 +1122,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     }
     for chunk in visits.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO visits (id, ward_id, cell_id, household_id, member_id, client_id, visited_on, kind, topics, note, mediation, created_at) ",
+            "INSERT INTO visits (id, ward_id, cell_id, household_id, member_id, client_id, visited_on, kind, topics, note, mediation, feedback, feedback_rating, created_at) ",
         );
         qb.push_values(chunk, |mut b, v| {
             b.push_bind(v.id)
@@ -1108,6 +1136,8 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(v.topics)
                 .push_bind(v.note)
                 .push_bind(v.mediation)
+                .push_bind(v.feedback)
+                .push_bind(v.rating)
                 .push_bind(Utc.from_utc_datetime(&v.on.and_hms_opt(12, 0, 0).unwrap_or_default()));
         });
         qb.build().execute(&mut *tx).await?;
