@@ -284,6 +284,25 @@ async fn send(tables: Vec<Table>, name: String) -> Result<Response, AppError> {
         .into_response())
 }
 
+/// The period a workbook's name asks for; an unknown one, or one not begun, is not there.
+fn asked_period(stem: &str, today: chrono::NaiveDate) -> Result<Period, AppError> {
+    Period::parse("period", stem)
+        .ok()
+        .filter(|p| p.has_begun(today))
+        .ok_or(AppError::NotFound)
+}
+
+async fn send_report(report: &Report, unit: &str) -> Result<Response, AppError> {
+    send(
+        report_tables(report),
+        format!(
+            "Gắn Bó - {unit} - Báo cáo {}.xlsx",
+            report.period.title_vi()
+        ),
+    )
+    .await
+}
+
 fn caller(session: AuthSession) -> Result<Caller, AppError> {
     session
         .user
@@ -311,20 +330,9 @@ pub async fn cell_report_export(
             )
             .await;
         }
-        let period = Period::parse("period", stem).map_err(|_| AppError::NotFound)?;
-        if !period.has_begun(today) {
-            return Err(AppError::NotFound);
-        }
+        let period = asked_period(stem, today)?;
         let report = super::repo::cell_report(&pool, &scope, period, today).await?;
-        send(
-            report_tables(&report),
-            format!(
-                "Gắn Bó - {} - Báo cáo {}.xlsx",
-                scope.name,
-                period.title_vi()
-            ),
-        )
-        .await
+        send_report(&report, &scope.name).await
     };
     run.await.unwrap_or_else(refuse)
 }
@@ -340,21 +348,10 @@ pub async fn ward_report_export(
         let scope = caller.read_ward(&pool, ward).await?;
         let today = crate::features::concerns::access::today();
         let stem = file.strip_suffix(".xlsx").ok_or(AppError::NotFound)?;
-        let period = Period::parse("period", stem).map_err(|_| AppError::NotFound)?;
-        if !period.has_begun(today) {
-            return Err(AppError::NotFound);
-        }
+        let period = asked_period(stem, today)?;
         let report =
             super::repo::ward_report(&pool, scope.ward_id, &scope.name, period, today).await?;
-        send(
-            report_tables(&report),
-            format!(
-                "Gắn Bó - {} - Báo cáo {}.xlsx",
-                scope.name,
-                period.title_vi()
-            ),
-        )
-        .await
+        send_report(&report, &scope.name).await
     };
     run.await.unwrap_or_else(refuse)
 }

@@ -108,6 +108,16 @@ fn ReportBody(r: Report) -> impl IntoView {
     .into_any()
 }
 
+/// The badge tone of a visit rate: nothing due, at least 90 %, at least 60 %, below.
+fn rate_tone(due: i64, rate: i64) -> &'static str {
+    match (due, rate) {
+        (0, _) => "muted",
+        (_, 90..) => "ok",
+        (_, 60..) => "warn",
+        _ => "alert",
+    }
+}
+
 /// One line per member: what the record shows for the period.
 #[component]
 fn EvidenceTable(rows: Vec<Evidence>, cell: i64, period: Period) -> impl IntoView {
@@ -131,7 +141,7 @@ fn EvidenceTable(rows: Vec<Evidence>, cell: i64, period: Period) -> impl IntoVie
             <tbody>
                 {rows.into_iter().map(|e| {
                     let rate = e.rate();
-                    let tone = if e.expected == 0 { "muted" } else if rate >= 90 { "ok" } else if rate >= 60 { "warn" } else { "alert" };
+                    let tone = rate_tone(e.expected, rate);
                     view! {
                         <tr>
                             <th scope="row" class="table__title">
@@ -222,7 +232,7 @@ fn WardReport(r: Report) -> impl IntoView {
                     <tbody>
                         {cells.into_iter().map(|c| {
                             let rate = c.coverage.rate();
-                            let tone = if c.coverage.due == 0 { "muted" } else if rate >= 90 { "ok" } else if rate >= 60 { "warn" } else { "alert" };
+                            let tone = rate_tone(c.coverage.due, rate);
                             view! {
                                 <tr>
                                     <th scope="row" class="table__title">
