@@ -1200,6 +1200,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     )
     .await?;
     crate::features::reviews::repo::seed_demo_dv213(&mut tx, ward, &cell_ids, today).await?;
+    crate::features::meetings::repo::seed_demo_meetings(&mut tx, ward, &cell_ids, today).await?;
 
     let mut users = 0;
     if spec.accounts {

@@ -863,3 +863,70 @@ pub async fn close(
     tx.commit().await?;
     Ok(())
 }
+
+/// The demo ward's monthly meetings: one per cell for each month of this year before the
+/// current one, held on the 5th, closed, with most resident members present (the active
+/// nearly always, the excused seldom). Who came follows from the member and the month, so
+/// the demo stays the same from one run to the next.
+pub async fn seed_demo_meetings(
+    tx: &mut Tx<'_>,
+    ward_id: i64,
+    cells: &[i64],
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    use chrono::Datelike;
+    let now = crate::server::db::now();
+    for cell in cells {
+        let members: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, full_name, status FROM members WHERE ward_id = $1 AND cell_id = $2 \
+             AND kind = 'resident' AND status <> 'transferred' ORDER BY id",
+        )
+        .bind(ward_id)
+        .bind(cell)
+        .fetch_all(&mut **tx)
+        .await?;
+        let active: Vec<&(i64, String, String)> =
+            members.iter().filter(|m| m.2 == "active").collect();
+        let chair = active.first().map_or("", |m| m.1.as_str());
+        let recorder = active.get(1).map_or("", |m| m.1.as_str());
+        for month in 1..today.month() {
+            let Some(held_on) = NaiveDate::from_ymd_opt(today.year(), month, 5) else {
+                continue;
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO meetings (ward_id, cell_id, month, held_on, chair, recorder, notes, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'closed', $8, $8) RETURNING id",
+            )
+            .bind(ward_id)
+            .bind(cell)
+            .bind(format!("{:04}-{month:02}", today.year()))
+            .bind(held_on)
+            .bind(chair)
+            .bind(recorder)
+            .bind(format!("Sinh hoạt chi bộ định kỳ tháng {month}/{}.", today.year()))
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            if members.is_empty() {
+                continue;
+            }
+            let mut qb = QueryBuilder::<Db>::new(
+                "INSERT INTO meeting_attendance (meeting_id, ward_id, member_id, present) ",
+            );
+            qb.push_values(&members, |mut b, (member, _, status)| {
+                let roll = (member * 37 + i64::from(month) * 11) % 100;
+                let present = if status == "active" {
+                    roll < 90
+                } else {
+                    roll < 30
+                };
+                b.push_bind(id)
+                    .push_bind(ward_id)
+                    .push_bind(*member)
+                    .push_bind(present);
+            });
+            qb.build().execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}
