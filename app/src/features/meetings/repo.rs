@@ -368,7 +368,7 @@ async fn open_meeting(
     Ok(row)
 }
 
-async fn write_audit(
+pub(crate) async fn write_audit(
     tx: &mut Tx<'_>,
     cell: &CellScope,
     user_id: i64,

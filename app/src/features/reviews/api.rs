@@ -109,7 +109,7 @@ pub async fn save_dv213_meeting(
     version: i64,
     held_on: String,
     #[server(default)] topic: String,
-    #[server(default)] rows: Vec<Dv213AttendanceForm>,
+    #[server(default)] rows: Vec<crate::features::meetings::model::AttendanceForm>,
 ) -> Result<i64, AppError> {
     use crate::error::Problem;
     use crate::features::concerns::model::{parse_day, parse_text};

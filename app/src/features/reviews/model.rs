@@ -429,19 +429,6 @@ impl Evidence {
     }
 }
 
-/// Household-months a member owed and visited: for each month of the period, each
-/// household the member looked after at some time in it; visited when the member's own
-/// visit to it falls in that month.
-pub fn member_months(
-    period: Period,
-    today: NaiveDate,
-    spans: &[Span],
-    own_visits: &[(i64, NaiveDate)],
-) -> (i64, i64) {
-    let t = coverage_totals(period, today, spans, own_visits);
-    (t.due, t.visited)
-}
-
 /// The mean of 1–5 ratings, in tenths, rounded half up; `None` without a rating.
 pub fn mean_tenths(ratings: &[i64]) -> Option<i64> {
     if ratings.is_empty() {
@@ -596,15 +583,6 @@ pub fn half_days(year: i32, half: i64) -> Option<(NaiveDate, NaiveDate)> {
         )),
         _ => None,
     }
-}
-
-/// One row of the ĐV213 attendance form.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dv213AttendanceForm {
-    pub member: i64,
-    /// Present when the box is ticked (any value).
-    #[serde(default)]
-    pub present: Option<String>,
 }
 
 /// The link to a report's workbook.

@@ -631,33 +631,19 @@ pub async fn save_dv213_meeting(
         .bind(cell.ward_id)
         .execute(&mut *tx)
         .await?;
-    if !input.attendance.is_empty() {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO dv213_attendance (meeting_id, ward_id, member_id, present) ",
-        );
-        qb.push_values(&input.attendance, |mut b, (member, present)| {
-            b.push_bind(id)
-                .push_bind(cell.ward_id)
-                .push_bind(*member)
-                .push_bind(*present);
-        });
-        qb.build().execute(&mut *tx).await?;
-    }
+    insert_attendance(&mut tx, id, cell.ward_id, &input.attendance).await?;
     let present = input.attendance.iter().filter(|a| a.1).count();
-    audit::write::<(), _>(
+    crate::features::meetings::repo::write_audit(
         &mut tx,
-        audit::Entry {
-            ward_id: Some(cell.ward_id),
-            user_id: Some(user_id),
-            action: "record_dv213_meeting",
-            entity: "dv213_meeting",
-            entity_id: Some(id),
-            before: None,
-            after: Some(&serde_json::json!({
-                "year": input.year, "half": input.half, "held_on": input.held_on,
-                "topic": input.topic, "present": present, "listed": input.attendance.len(),
-            })),
-        },
+        cell,
+        user_id,
+        "record_dv213_meeting",
+        "dv213_meeting",
+        id,
+        serde_json::json!({
+            "year": input.year, "half": input.half, "held_on": input.held_on,
+            "topic": input.topic, "present": present, "listed": input.attendance.len(),
+        }),
     )
     .await?;
     tx.commit().await?;
@@ -804,19 +790,35 @@ pub async fn seed_demo_dv213(
         .bind(cell)
         .fetch_all(&mut **tx)
         .await?;
-        if members.is_empty() {
-            continue;
-        }
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO dv213_attendance (meeting_id, ward_id, member_id, present) ",
-        );
-        qb.push_values(members.iter().enumerate(), |mut b, (i, member)| {
-            b.push_bind(id)
-                .push_bind(ward_id)
-                .push_bind(*member)
-                .push_bind(i % 4 != 3);
-        });
-        qb.build().execute(&mut **tx).await?;
+        let rows: Vec<(i64, bool)> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (*m, i % 4 != 3))
+            .collect();
+        insert_attendance(tx, id, ward_id, &rows).await?;
     }
+    Ok(())
+}
+
+/// Who came to a ĐV213 meeting: (member, present) rows, in one statement.
+async fn insert_attendance(
+    tx: &mut crate::server::db::Tx<'_>,
+    meeting_id: i64,
+    ward_id: i64,
+    rows: &[(i64, bool)],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut qb = QueryBuilder::<Db>::new(
+        "INSERT INTO dv213_attendance (meeting_id, ward_id, member_id, present) ",
+    );
+    qb.push_values(rows, |mut b, (member, present)| {
+        b.push_bind(meeting_id)
+            .push_bind(ward_id)
+            .push_bind(*member)
+            .push_bind(*present);
+    });
+    qb.build().execute(&mut **tx).await?;
     Ok(())
 }
