@@ -21,6 +21,15 @@ step "unit, database and HTTP tests"
 cargo test -p app --features ssr
 cargo test -p ganbo
 
+# The same tests with the app's clock pinned to the days that break calendars: a month's
+# first day, 29 February of a leap year, 31 December, and the day before Tết (5 February
+# 2027). Nothing may depend on the day the suite happens to run.
+for day in 2027-03-01 2028-02-29 2026-12-31 2027-02-05; do
+  step "unit, database and HTTP tests on $day"
+  GANBO_TODAY=$day cargo test -q -p app --features ssr
+  GANBO_TODAY=$day cargo test -q -p ganbo
+done
+
 step "release build"
 cargo leptos build --release
 node scripts/precompress.mjs

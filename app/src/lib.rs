@@ -4,6 +4,7 @@
 
 #![recursion_limit = "512"]
 
+pub mod core;
 pub mod error;
 pub mod features;
 #[cfg(feature = "ssr")]

@@ -19,6 +19,11 @@ fn today() -> NaiveDate {
     d(2026, 11, 22)
 }
 
+/// Noon of a day in Vietnam: the instant a step is taken "on" that day.
+fn noon(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    app::core::clock::at_vn_time(day, chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap())
+}
+
 async fn seeded() -> (tempfile::TempDir, Pool) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.sqlite", dir.path().display());
@@ -83,6 +88,7 @@ async fn raise(pool: &Pool, cell: &CellScope, urgency: Urgency, raised_on: Naive
             body: "Đèn đường đầu ngõ hỏng đã hai tuần.".into(),
             raised_on,
             user_id: user(pool, "committee").await,
+            at: noon(raised_on),
         },
     )
     .await
@@ -200,7 +206,7 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         member1,
         MEMBER,
         &step(Step::Report, 1, ""),
-        monday,
+        noon(monday),
     )
     .await
     .unwrap();
@@ -218,7 +224,7 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         member1,
         MEMBER,
         &step(Step::Refer, 2, ""),
-        monday,
+        noon(monday),
     )
     .await
     .unwrap_err();
@@ -232,7 +238,7 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         secretary,
         SECRETARY,
         &step(Step::Refer, 1, ""),
-        monday,
+        noon(monday),
     )
     .await
     .unwrap_err();
@@ -244,7 +250,7 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         secretary,
         SECRETARY,
         &step(Step::Inform, 2, ""),
-        monday,
+        noon(monday),
     )
     .await
     .unwrap_err();
@@ -259,7 +265,7 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         secretary,
         SECRETARY,
         &step(Step::Refer, 2, "Vượt thẩm quyền."),
-        tuesday,
+        noon(tuesday),
     )
     .await
     .unwrap();
@@ -272,9 +278,17 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         "Đã giao phường sửa đèn trong tuần.",
     );
     assert_eq!(
-        repo::take_step(&pool, &cell, id, secretary, SECRETARY, &written, tuesday)
-            .await
-            .unwrap_err(),
+        repo::take_step(
+            &pool,
+            &cell,
+            id,
+            secretary,
+            SECRETARY,
+            &written,
+            noon(tuesday)
+        )
+        .await
+        .unwrap_err(),
         AppError::Forbidden
     );
     written.file = Some(NewFile {
@@ -290,7 +304,7 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
         committee,
         COMMITTEE,
         &written,
-        answered_on,
+        noon(answered_on),
     )
     .await
     .unwrap();
@@ -308,15 +322,32 @@ async fn a_concern_travels_to_a_written_answer_and_back_to_the_household() {
     inform.on_day = Some(d(2026, 11, 30));
     assert!(
         matches!(
-            repo::take_step(&pool, &cell, id, member1, MEMBER, &inform, d(2026, 12, 2)).await,
+            repo::take_step(
+                &pool,
+                &cell,
+                id,
+                member1,
+                MEMBER,
+                &inform,
+                noon(d(2026, 12, 2))
+            )
+            .await,
             Err(AppError::Invalid { .. })
         ),
         "before the answer it carries"
     );
     inform.on_day = Some(d(2026, 12, 2));
-    repo::take_step(&pool, &cell, id, member1, MEMBER, &inform, d(2026, 12, 2))
-        .await
-        .unwrap();
+    repo::take_step(
+        &pool,
+        &cell,
+        id,
+        member1,
+        MEMBER,
+        &inform,
+        noon(d(2026, 12, 2)),
+    )
+    .await
+    .unwrap();
     let (state, _, due) = due_of(&pool, id).await;
     assert_eq!((state.as_str(), due), ("household_informed", None));
     let informed: Option<NaiveDate> =
@@ -381,7 +412,7 @@ async fn urgent_concerns_and_days_off_move_the_deadline() {
         d(2026, 11, 23),
         DayKind::Off,
         "Nghỉ bù",
-        today(),
+        noon(today()),
     )
     .await
     .unwrap();
@@ -396,7 +427,7 @@ async fn urgent_concerns_and_days_off_move_the_deadline() {
             d(2026, 11, 23),
             DayKind::Off,
             "x",
-            today()
+            noon(today())
         )
         .await
         .unwrap_err(),
@@ -406,7 +437,7 @@ async fn urgent_concerns_and_days_off_move_the_deadline() {
     // Longer deadlines for the member's report move them again.
     let mut rules = Deadlines::default();
     rules.allowances[0].normal = 4;
-    repo::set_deadlines(&pool, cell.ward_id, committee, &rules, today())
+    repo::set_deadlines(&pool, cell.ward_id, committee, &rules, noon(today()))
         .await
         .unwrap();
     assert_eq!(due_of(&pool, normal).await.2, Some(d(2026, 11, 27)));
@@ -462,7 +493,7 @@ async fn the_inbox_and_on_time_rates_match_the_steps() {
         secretary,
         SECRETARY,
         &step(Step::Report, 1, ""),
-        d(2026, 11, 5),
+        noon(d(2026, 11, 5)),
     )
     .await
     .unwrap();
@@ -473,7 +504,7 @@ async fn the_inbox_and_on_time_rates_match_the_steps() {
         secretary,
         SECRETARY,
         &step(Step::Refer, 2, ""),
-        d(2026, 11, 6),
+        noon(d(2026, 11, 6)),
     )
     .await
     .unwrap();

@@ -13,6 +13,11 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).unwrap()
 }
 
+/// The evening of that day in Vietnam, after everything the demo ward records on it.
+fn now() -> chrono::DateTime<Utc> {
+    app::core::clock::at_vn_time(today(), chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap())
+}
+
 async fn fresh() -> (tempfile::TempDir, Pool) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.sqlite", dir.path().display());
@@ -73,7 +78,7 @@ async fn the_database_refuses_a_second_active_assignment_of_one_household() {
     .bind(cell)
     .bind(other)
     .bind(household)
-    .bind(Utc::now())
+    .bind(now())
     .execute(&pool)
     .await
     .unwrap_err();
@@ -85,7 +90,7 @@ async fn the_database_refuses_a_second_active_assignment_of_one_household() {
     sqlx::query(
         "UPDATE assignments SET ended_at = $1 WHERE household_id = $2 AND ended_at IS NULL",
     )
-    .bind(Utc::now())
+    .bind(now())
     .bind(household)
     .execute(&mut *tx)
     .await
@@ -98,7 +103,7 @@ async fn the_database_refuses_a_second_active_assignment_of_one_household() {
     .bind(cell)
     .bind(other)
     .bind(household)
-    .bind(Utc::now())
+    .bind(now())
     .execute(&mut *tx)
     .await
     .unwrap();
@@ -129,7 +134,7 @@ async fn an_assignment_names_a_household_or_a_group_never_both() {
     .bind(member)
     .bind(household)
     .bind(group)
-    .bind(Utc::now())
+    .bind(now())
     .execute(&pool)
     .await
     .unwrap_err();
@@ -232,6 +237,71 @@ async fn the_demo_ward_is_realistic() {
         assert!(n >= 2, "{user} looks after {n} households");
     }
     assert_eq!(scalar(&pool, "SELECT COUNT(*) FROM users").await, 7);
+}
+
+/// The days the whole suite also runs on (`scripts/test.sh`), and the first of a month:
+/// the demo ward made for any of them looks alive on it. Nothing is dated after the day;
+/// most households looked after were visited in the 30 days before it, even when a month
+/// began that day; the calendar holds its year, campaigns are running, the year's meetings
+/// are all before it.
+#[tokio::test]
+async fn the_demo_ward_looks_alive_on_any_day() {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    for day in [
+        d(2026, 12, 1),
+        d(2027, 3, 1),
+        d(2028, 2, 29),
+        d(2026, 12, 31),
+        d(2027, 2, 5),
+        d(2027, 1, 1),
+    ] {
+        let (_d, pool) = fresh().await;
+        demo::seed_if_empty(&pool, day).await.unwrap().unwrap();
+        // `{day}`, `{since}` (30 days before) and `{year}` stand for the day's dates.
+        let count = |sql: &str| {
+            let sql = sql
+                .replace("{day}", &format!("'{day}'"))
+                .replace(
+                    "{since}",
+                    &format!("'{}'", day - chrono::Duration::days(30)),
+                )
+                .replace("{year}", &format!("'{}'", chrono::Datelike::year(&day)));
+            let pool = pool.clone();
+            async move { scalar(&pool, &sql).await }
+        };
+        for sql in [
+            "SELECT COUNT(*) FROM visits WHERE visited_on > {day}",
+            "SELECT COUNT(*) FROM concerns WHERE raised_on > {day} OR state_since > {day}",
+            "SELECT COUNT(*) FROM concern_events WHERE on_day > {day}",
+            "SELECT COUNT(*) FROM meetings WHERE held_on > {day}",
+            "SELECT COUNT(*) FROM dv213_meetings WHERE held_on > {day}",
+        ] {
+            assert_eq!(count(sql).await, 0, "{day}: something after the day: {sql}");
+        }
+        let held = count(
+            "SELECT COUNT(*) FROM assignments WHERE ended_at IS NULL AND household_id IS NOT NULL",
+        )
+        .await;
+        let recent = count(
+            "SELECT COUNT(DISTINCT a.household_id) FROM assignments a JOIN visits v \
+             ON v.household_id = a.household_id AND v.visited_on <= {day} AND v.visited_on >= {since} \
+             WHERE a.ended_at IS NULL",
+        )
+        .await;
+        assert!(
+            recent * 100 >= held * 35,
+            "{day}: only {recent} of {held} households visited in the last 30 days"
+        );
+        let holidays =
+            count("SELECT COUNT(*) FROM holidays WHERE substr(day, 1, 4) = {year}").await;
+        assert!(holidays >= 5, "{day}: the calendar of its year");
+        let running = count(
+            "SELECT COUNT(*) FROM campaigns WHERE starts_on <= {day} \
+             AND (ends_on IS NULL OR ends_on >= {day})",
+        )
+        .await;
+        assert!(running >= 3, "{day}: {running} campaigns running");
+    }
 }
 
 #[tokio::test]

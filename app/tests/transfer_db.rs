@@ -21,6 +21,11 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
+/// An instant of that day in Vietnam, for what the tests record.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    app::core::clock::at_vn_time(today(), chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap())
+}
+
 struct Ward {
     _dir: tempfile::TempDir,
     pool: Pool,
@@ -125,6 +130,7 @@ async fn import_bytes(
             format: &ins.format,
             encoding: &ins.encoding,
             sheet: &ins.sheet,
+            at: now(),
         },
     )
     .await
@@ -137,6 +143,7 @@ async fn import_bytes(
         ins.kind,
         &ins.mapping,
         JobState::Checking,
+        now(),
     )
     .await
     .unwrap();
@@ -150,12 +157,12 @@ async fn import_bytes(
         encoding: ins.encoding.clone(),
         kind: ins.kind,
         mapping: ins.mapping.clone(),
-        today: today(),
+        clock: app::core::clock::Clock::pinned_to(today()),
         commit: false,
     };
     let state = job::run(&w.pool, &work, &Arc::new(Progress::default())).await;
     if commit && state == JobState::Ready {
-        repo::transition(&w.pool, id, &[JobState::Ready], JobState::Committing)
+        repo::transition(&w.pool, id, &[JobState::Ready], JobState::Committing, now())
             .await
             .unwrap();
         let work = Work {
@@ -426,6 +433,7 @@ async fn a_cancelled_import_writes_nothing() {
             format: "xlsx",
             encoding: "",
             sheet: &ins.sheet,
+            at: now(),
         },
     )
     .await
@@ -444,7 +452,7 @@ async fn a_cancelled_import_writes_nothing() {
         encoding: String::new(),
         kind: ins.kind,
         mapping: ins.mapping,
-        today: today(),
+        clock: app::core::clock::Clock::pinned_to(today()),
         commit: true,
     };
     assert_eq!(
@@ -484,7 +492,7 @@ async fn a_write_that_fails_half_way_leaves_nothing_behind() {
         headers: &headers,
         existing: &existing,
         today: today(),
-        now: db::now(),
+        now: now(),
         file_name: "x.csv",
     };
     let plan = check::plan(&sheet, &cx, &Progress::default()).unwrap();
@@ -516,11 +524,12 @@ async fn a_write_that_fails_half_way_leaves_nothing_behind() {
             format: "csv",
             encoding: "utf-8",
             sheet: "x",
+            at: now(),
         },
     )
     .await
     .unwrap();
-    let r = repo::apply(&w.pool, &cell, job, 1, &plan, &Progress::default()).await;
+    let r = repo::apply(&w.pool, &cell, job, 1, now(), &plan, &Progress::default()).await;
     assert!(matches!(r, Err(repo::ApplyError::Db(_))), "{r:?}");
     assert_eq!(totals(&w.pool, &cell).await, before);
 }
@@ -555,6 +564,7 @@ async fn remembered_columns_are_used_for_the_next_file() {
         ImportKind::Members,
         &ins.headers,
         &[Some(Field::FullName), Some(Field::BirthYear)],
+        now(),
     )
     .await
     .unwrap();

@@ -11,6 +11,11 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
+/// The evening of that day in Vietnam, after everything the demo ward records on it.
+fn now() -> chrono::DateTime<Utc> {
+    app::core::clock::at_vn_time(today(), chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap())
+}
+
 async fn seeded() -> (tempfile::TempDir, Pool) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.sqlite", dir.path().display());
@@ -123,6 +128,7 @@ async fn a_visit_is_stored_once_per_phone_made_id() {
     let who = Visitor {
         member_id: member,
         user_id: user,
+        at: now(),
     };
     let v = visit("db-once-0001", household);
     let first = repo::log_visit(&pool, &cell, who, &v).await.unwrap();
@@ -184,7 +190,7 @@ async fn a_raised_concern_enters_the_concern_process() {
         body: "Thanh niên tụ tập gây ồn ào ban đêm.",
         urgency: Urgency::Urgent,
         raised_on: today(),
-        now: Utc::now(),
+        now: now(),
     };
     let id = repo::insert_raised_concern(&mut tx, &concern)
         .await
@@ -229,6 +235,7 @@ async fn a_hot_spot_level_changes_the_household_only_when_assessed() {
     let who = Visitor {
         member_id: member,
         user_id: user,
+        at: now(),
     };
     let level = |pool: Pool| async move {
         scalar(
@@ -322,6 +329,7 @@ async fn coverage_counts_this_month_and_quiet_members() {
         Visitor {
             member_id: quiet.id,
             user_id: scalar(&pool, "SELECT id FROM users WHERE username = 'member1'").await,
+            at: now(),
         },
         &visit("db-quiet-0001", household),
     )

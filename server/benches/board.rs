@@ -83,7 +83,7 @@ async fn synthetic_cell() -> TestApp {
          VALUES ('bench', $1, 'Bench', $2) RETURNING id",
     )
     .bind(hash)
-    .bind(chrono::Utc::now())
+    .bind(clock().now())
     .fetch_one(&app.pool)
     .await
     .unwrap();

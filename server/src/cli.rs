@@ -63,8 +63,16 @@ enum Command {
 pub async fn run() -> ExitCode {
     crate::telemetry::init();
     let cli = Cli::parse();
+    // The one clock: the system's, or the day GANBO_TODAY pins it to.
+    let clock = match app::core::clock::Clock::from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if clock.is_pinned() {
+        tracing::warn!(today = %clock.today(), "the clock is pinned");
+    }
     match cli.command {
-        Command::Serve { db, demo } => crate::serve(&db.database_url, demo).await,
+        Command::Serve { db, demo } => crate::serve(&db.database_url, demo, clock).await,
         Command::Migrate { db } => match db::open_and_migrate(&db.database_url).await {
             Ok(_) => {
                 println!("ganbo: database ready at {}", db.database_url);
@@ -84,7 +92,7 @@ pub async fn run() -> ExitCode {
                 Ok(p) => p,
                 Err(e) => return fail(e),
             };
-            let today = today.unwrap_or_else(crate::today_in_vietnam);
+            let today = today.unwrap_or_else(|| clock.today());
             let accounts = match demo::is_empty(&pool).await {
                 Ok(empty) => empty,
                 Err(e) => return fail(e),

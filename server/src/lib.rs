@@ -6,8 +6,10 @@ pub mod page_cache;
 pub mod telemetry;
 
 use std::process::ExitCode;
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use app::core::clock::Clock;
 use app::features::reviews::export as reviews;
 use app::features::transfer::{export, job as imports};
 use app::server::auth::Backend;
@@ -22,7 +24,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context,
+};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -67,10 +71,19 @@ fn secure_cookies() -> bool {
     std::env::var("GANBO_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true")
 }
 
+/// The app's routes, listed once per process. Listing them renders the app with resource
+/// loading suspended for the whole process (leptos_server's `SuppressResourceLoad`), so a
+/// page rendered meanwhile would wait forever: it must never overlap a render, as it
+/// would when every test builds its own router.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 /// The whole app.
 pub fn router(state: AppState, store: SqliteStore) -> Router {
     let options = state.leptos_options.clone();
-    let routes = generate_route_list(App);
+    let routes = routes();
 
     let sessions = SessionManagerLayer::new(store)
         .with_name("ganbo_session")
@@ -115,7 +128,11 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         .layer(axum::middleware::map_response(refused_arguments_are_422))
         .layer(axum::middleware::from_fn(guard_uploads))
         .layer(axum::middleware::from_fn_with_state(
-            (page_cache::PageCache::default(), state.pool.clone()),
+            (
+                page_cache::PageCache::default(),
+                state.pool.clone(),
+                state.clock,
+            ),
             page_cache::serve,
         ))
         .layer(auth);
@@ -308,11 +325,6 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Today's date in Vietnam.
-pub fn today_in_vietnam() -> chrono::NaiveDate {
-    app::ui::format::vn_date(chrono::Utc::now())
-}
-
 pub fn print_demo_accounts() {
     println!(
         "ganbo: demo accounts (password \"{}\"):",
@@ -324,7 +336,7 @@ pub fn print_demo_accounts() {
 }
 
 /// `ganbo serve`.
-pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
+pub async fn serve(database_url: &str, seed_demo: bool, clock: Clock) -> ExitCode {
     let options = match leptos_options() {
         Ok(o) => o,
         Err(e) => return cli::fail(e),
@@ -338,7 +350,7 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
         Err(e) => return cli::fail(format!("cannot prepare the session table: {e}")),
     };
     if seed_demo {
-        match demo::seed_if_empty(&pool, today_in_vietnam()).await {
+        match demo::seed_if_empty(&pool, clock.today()).await {
             Ok(Some(c)) => tracing::info!(
                 cells = c.cells,
                 members = c.members,
@@ -349,7 +361,7 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
             Err(e) => return cli::fail(format!("cannot seed the demo ward: {e}")),
         }
     }
-    if let Err(e) = imports::sweep(&pool).await {
+    if let Err(e) = imports::sweep(&pool, clock.now()).await {
         tracing::warn!(error = %e, "cannot clean up interrupted imports");
     }
     let demo_present =
@@ -372,6 +384,7 @@ pub async fn serve(database_url: &str, seed_demo: bool) -> ExitCode {
         pool: pool.clone(),
         leptos_options: options,
         live: Default::default(),
+        clock,
     };
     let live = state.live.clone();
     let app = router(state, store);

@@ -126,7 +126,7 @@ pub async fn revision(pool: &Pool) -> sqlx::Result<i64> {
 
 /// The middleware: answers a kept page from memory, or renders it and keeps it.
 pub async fn serve(
-    State((cache, pool)): State<(PageCache, Pool)>,
+    State((cache, pool, clock)): State<(PageCache, Pool, app::core::clock::Clock)>,
     auth: AuthSession,
     req: Request,
     next: Next,
@@ -156,7 +156,7 @@ pub async fn serve(
         user,
         uri: req.uri().to_string(),
         english: locale_from_cookies(&cookies) == Locale::en,
-        today: app::features::board::repo::today(),
+        today: clock.today(),
         revision,
     };
     if let Some(page) = cache.get(&key) {

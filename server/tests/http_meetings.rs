@@ -8,12 +8,12 @@ use common::*;
 use http::StatusCode;
 
 fn this_month() -> String {
-    let t = ganbo_server::today_in_vietnam();
+    let t = common::today();
     format!("{:04}-{:02}", t.year(), t.month())
 }
 
 fn next_month() -> (String, String) {
-    let t = ganbo_server::today_in_vietnam();
+    let t = common::today();
     let (y, m) = if t.month() == 12 {
         (t.year() + 1, 1)
     } else {
@@ -35,11 +35,7 @@ async fn opened(app: &TestApp, cookie: &str) -> (i64, i64) {
     let res = app
         .call(
             "meetings/open",
-            &open_args(
-                cell,
-                &this_month(),
-                &ganbo_server::today_in_vietnam().to_string(),
-            ),
+            &open_args(cell, &this_month(), &common::today().to_string()),
             Some(cookie),
         )
         .await;
@@ -338,11 +334,7 @@ async fn a_meeting_records_and_carries_over() {
     let again = app
         .call(
             "meetings/open",
-            &open_args(
-                cell,
-                &this_month(),
-                &ganbo_server::today_in_vietnam().to_string(),
-            ),
+            &open_args(cell, &this_month(), &common::today().to_string()),
             Some(&secretary1),
         )
         .await;
@@ -355,7 +347,7 @@ async fn a_meeting_records_and_carries_over() {
             &[
                 ("meeting", meeting.to_string()),
                 ("version", "1".into()),
-                ("held_on", ganbo_server::today_in_vietnam().to_string()),
+                ("held_on", common::today().to_string()),
                 ("chair", "Nguyễn Văn Bình".into()),
                 ("recorder", "Trần Thị Hoa".into()),
                 ("notes", "Họp tại nhà văn hóa tổ dân phố.".into()),

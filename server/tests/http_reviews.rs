@@ -12,7 +12,7 @@ use common::*;
 use http::StatusCode;
 
 fn this_year() -> i32 {
-    ganbo_server::today_in_vietnam().year()
+    common::today().year()
 }
 
 async fn ward(app: &TestApp) -> i64 {
@@ -435,7 +435,7 @@ async fn the_dv213_sheet_is_prefilled_then_saved_once_per_version() {
 
     // Both meetings: the first half's, then the second's, with who came.
     let y = this_year();
-    let today = ganbo_server::today_in_vietnam();
+    let today = common::today();
     let day2 = if today.month() >= 7 {
         today
     } else {
@@ -707,7 +707,7 @@ async fn the_demo_wards_report_agrees_with_plain_counts() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let r = res.json();
-    let today = ganbo_server::today_in_vietnam();
+    let today = common::today();
     let visits = app
         .id(&format!(
             "SELECT COUNT(*) FROM visits WHERE ward_id = {ward} AND visited_on >= '{y}-01-01' AND visited_on <= '{today}'"

@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 /// Today by the server's clock, which visits are checked against.
 fn server_today() -> String {
-    ganbo_server::today_in_vietnam().to_string()
+    common::today().to_string()
 }
 
 fn quick_visit(client_id: &str, household: i64) -> Vec<(&'static str, String)> {
@@ -308,7 +308,7 @@ async fn a_resend_after_the_household_was_handed_over_still_answers_the_stored_v
     sqlx::query(
         "UPDATE assignments SET ended_at = $1 WHERE household_id = $2 AND ended_at IS NULL",
     )
-    .bind(chrono::Utc::now())
+    .bind(common::clock().now())
     .bind(mine)
     .execute(&app.pool)
     .await
@@ -318,7 +318,7 @@ async fn a_resend_after_the_household_was_handed_over_still_answers_the_stored_v
          SELECT ward_id, cell_id, $1, id, 'regular', $2 FROM households WHERE id = $3",
     )
     .bind(member2)
-    .bind(chrono::Utc::now())
+    .bind(common::clock().now())
     .bind(mine)
     .execute(&app.pool)
     .await
@@ -518,7 +518,7 @@ async fn bad_input_is_refused_with_its_field_named_and_nothing_stored() {
     let mine = own_household(&app, "member1", 0).await;
     let before = count(&app, "SELECT COUNT(*) FROM visits").await;
     let concerns_before = count(&app, "SELECT COUNT(*) FROM concerns").await;
-    let tomorrow = (ganbo_server::today_in_vietnam() + chrono::Duration::days(1)).to_string();
+    let tomorrow = (common::today() + chrono::Duration::days(1)).to_string();
     let cases: Vec<(&str, &str, String)> = vec![
         ("client_id", "visit[client_id]", String::new()),
         ("client_id", "visit[client_id]", "short".into()),
@@ -704,7 +704,7 @@ async fn coverage_is_for_the_cells_readers() {
         .await;
     assert_eq!(c["never_visited"], never);
     // Members gone quiet: none of them visited anyone in the last 30 days.
-    let cutoff = (ganbo_server::today_in_vietnam() - chrono::Duration::days(30)).to_string();
+    let cutoff = (common::today() - chrono::Duration::days(30)).to_string();
     for m in c["quiet_members"].as_array().unwrap() {
         let recent = app
             .id(&format!(

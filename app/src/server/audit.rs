@@ -13,6 +13,8 @@ pub struct Entry<'a, B: Serialize, A: Serialize> {
     pub entity_id: Option<i64>,
     pub before: Option<&'a B>,
     pub after: Option<&'a A>,
+    /// When the change was made (the same instant as the change's own rows).
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 pub async fn write<B: Serialize, A: Serialize>(
@@ -36,7 +38,7 @@ pub async fn write<B: Serialize, A: Serialize>(
     .bind(e.entity_id)
     .bind(before)
     .bind(after)
-    .bind(super::db::now())
+    .bind(e.at)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! async threads, and throttling of repeated failures.
 
 use axum_login::{AuthUser, AuthnBackend, UserId};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::db::Pool;
@@ -196,8 +196,9 @@ pub async fn throttled(
     pool: &Pool,
     username: &str,
     addr: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<u32>, sqlx::Error> {
-    let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let (user_failures, user_oldest): (i64, Option<String>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at) FROM sign_in_attempts \
          WHERE username = $1 AND succeeded = 0 AND at > $2 \
@@ -225,7 +226,7 @@ pub async fn throttled(
         .and_then(|o| chrono::DateTime::parse_from_rfc3339(&o).ok())
         .map(|o| {
             let free_at = o.with_timezone(&Utc) + Duration::minutes(THROTTLE_WINDOW_MINUTES);
-            (free_at - Utc::now()).num_minutes() + 1
+            (free_at - now).num_minutes() + 1
         })
         .unwrap_or(THROTTLE_WINDOW_MINUTES)
         .clamp(1, THROTTLE_WINDOW_MINUTES);
@@ -237,12 +238,13 @@ pub async fn record_attempt(
     username: &str,
     addr: &str,
     succeeded: bool,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO sign_in_attempts (username, remote_addr, succeeded, at) VALUES ($1, $2, $3, $4)")
         .bind(username)
         .bind(addr)
         .bind(succeeded)
-        .bind(Utc::now())
+        .bind(now)
         .execute(pool)
         .await?;
     Ok(())

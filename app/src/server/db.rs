@@ -112,11 +112,6 @@ fn ensure_folder(file: &Path) -> Result<(), OpenError> {
     Ok(())
 }
 
-/// Now, as stored in the database.
-pub fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1188,7 +1188,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     // The ward's working-day calendar (national holidays and Tết), then the concerns'
     // clocks: the day they entered each state and each step's deadline.
     for year in [today.year() - 1, today.year(), today.year() + 1] {
-        crate::features::concerns::repo::fill_standard(&mut tx, ward, None, year).await?;
+        crate::features::concerns::repo::fill_standard(&mut tx, ward, None, year, now).await?;
     }
     crate::features::concerns::repo::backfill_dates(&mut tx, ward).await?;
 
@@ -1196,11 +1196,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         &mut tx,
         ward,
         cell_ids.first().copied(),
-        today,
+        now,
     )
     .await?;
-    crate::features::reviews::repo::seed_demo_dv213(&mut tx, ward, &cell_ids, today).await?;
-    crate::features::meetings::repo::seed_demo_meetings(&mut tx, ward, &cell_ids, today).await?;
+    crate::features::reviews::repo::seed_demo_dv213(&mut tx, ward, &cell_ids, now).await?;
+    crate::features::meetings::repo::seed_demo_meetings(&mut tx, ward, &cell_ids, now).await?;
 
     let mut users = 0;
     if spec.accounts {
@@ -1294,6 +1294,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
             entity_id: Some(ward),
             before: None,
             after: Some(&summary),
+            at: now,
         },
     )
     .await?;

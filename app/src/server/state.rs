@@ -2,6 +2,8 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::db::Pool;
+use crate::core::clock::Clock;
+use crate::error::{AppError, AppResult};
 
 /// Everything a request handler or server function needs, cloned cheaply per request.
 #[derive(Clone, Debug)]
@@ -9,6 +11,8 @@ pub struct AppState {
     pub pool: Pool,
     pub leptos_options: LeptosOptions,
     pub live: super::live::LiveHub,
+    /// The one clock: every "now" and "today" of a request comes from here.
+    pub clock: Clock,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -23,12 +27,30 @@ impl FromRef<AppState> for Pool {
     }
 }
 
+impl FromRef<AppState> for Clock {
+    fn from_ref(state: &AppState) -> Self {
+        state.clock
+    }
+}
+
+fn state() -> AppResult<AppState> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
 /// The pool of the running app, from the server function's context.
-pub fn pool() -> Result<Pool, crate::error::AppError> {
-    leptos::prelude::use_context::<AppState>()
-        .map(|s| s.pool)
-        .ok_or_else(|| {
-            tracing::error!("AppState missing from context");
-            crate::error::AppError::Internal
-        })
+pub fn pool() -> AppResult<Pool> {
+    state().map(|s| s.pool)
+}
+
+/// The clock of the running app, from the server function's context.
+pub fn clock() -> AppResult<Clock> {
+    state().map(|s| s.clock)
+}
+
+/// Today's date in Vietnam, by the app's clock.
+pub fn today() -> AppResult<chrono::NaiveDate> {
+    clock().map(|c| c.today())
 }

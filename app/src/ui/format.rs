@@ -12,10 +12,7 @@ pub fn day_of(t: DateTime<Utc>) -> String {
     date(vn_date(t))
 }
 
-/// The calendar date in Vietnam (UTC+7, no daylight saving).
-pub fn vn_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + chrono::Duration::hours(7)).date_naive()
-}
+pub use crate::core::clock::vn_date;
 
 /// 1.234.567 (dots between thousands).
 pub fn int(n: i64) -> String {

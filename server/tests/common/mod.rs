@@ -4,6 +4,9 @@
 
 pub mod transfer;
 
+use std::sync::LazyLock;
+
+use app::core::clock::Clock;
 use app::server::AppState;
 use app::server::db::{self, Pool};
 use app::server::demo;
@@ -16,9 +19,18 @@ use leptos::prelude::LeptosOptions;
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// The day the demo data of every test is made for.
+/// The clock of every test: pinned to `GANBO_TODAY` when it is set (the suite runs again
+/// on a month's first day, a 29 February, a 31 December and the day before Tết), otherwise
+/// to today.
+pub fn clock() -> Clock {
+    static CLOCK: LazyLock<Clock> =
+        LazyLock::new(|| Clock::for_test_run().unwrap_or_else(|e| panic!("{e}")));
+    *CLOCK
+}
+
+/// The day the demo data of every test is made for, and the server's today.
 pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    clock().today()
 }
 
 /// The whole router on a fresh demo ward.
@@ -46,6 +58,7 @@ pub async fn empty_app() -> TestApp {
             pool: pool.clone(),
             leptos_options: options,
             live: Default::default(),
+            clock: clock(),
         },
         store,
     );

@@ -18,7 +18,11 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
 pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
     use super::model::safe_next;
     use crate::error::Problem;
-    use crate::server::{auth, scope::*, state::pool};
+    use crate::server::{
+        auth,
+        scope::*,
+        state::{clock, pool},
+    };
 
     answer(async move {
         let username = form.username.trim().to_lowercase();
@@ -42,7 +46,7 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
         }
         let pool = pool()?;
         let addr = remote_addr();
-        if let Some(minutes) = auth::throttled(&pool, &username, &addr).await? {
+        if let Some(minutes) = auth::throttled(&pool, &username, &addr, clock()?.now()).await? {
             tracing::warn!(%username, %addr, "sign-in throttled");
             return fail_to_form(AppError::TooManyAttempts { minutes }, &form.next);
         }
@@ -57,7 +61,7 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
                 tracing::error!(error = %e, "sign-in backend error");
                 AppError::Internal
             })?;
-        auth::record_attempt(&pool, &username, &addr, user.is_some()).await?;
+        auth::record_attempt(&pool, &username, &addr, user.is_some(), clock()?.now()).await?;
         let Some(user) = user else {
             tracing::info!(%username, %addr, "sign-in refused");
             return fail_to_form(AppError::BadCredentials, &form.next);

@@ -51,12 +51,15 @@ mod checks {
 /// The board of a cell: members, households, groups, pending requests.
 #[server(endpoint = "board/get")]
 pub async fn get_board(cell: i64) -> Result<BoardData, AppError> {
-    use crate::server::{scope::*, state::pool};
+    use crate::server::{
+        scope::*,
+        state::{pool, today},
+    };
     answer(async {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;
-        Ok(super::repo::load_board(&pool, &scope, super::repo::today()).await?)
+        Ok(super::repo::load_board(&pool, &scope, today()?).await?)
     })
     .await
 }
@@ -64,7 +67,11 @@ pub async fn get_board(cell: i64) -> Result<BoardData, AppError> {
 /// Moves one household to a member (or to nobody), if it is still as the mover saw it.
 #[server(endpoint = "board/move", input = Json)]
 pub async fn move_household(request: MoveRequest) -> Result<Vec<HouseholdChange>, AppError> {
-    use crate::server::{live, scope::*, state::pool};
+    use crate::server::{
+        live,
+        scope::*,
+        state::{clock, pool},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
@@ -73,8 +80,14 @@ pub async fn move_household(request: MoveRequest) -> Result<Vec<HouseholdChange>
             reason: checks::reason(&request.reason)?,
             ..request
         };
-        let changes =
-            super::repo::move_households(&pool, &scope, &[request], caller.user_id()).await?;
+        let changes = super::repo::move_households(
+            &pool,
+            &scope,
+            &[request],
+            caller.user_id(),
+            clock()?.now(),
+        )
+        .await?;
         live::publish(scope.cell_id, &LiveEvent::Households(changes.clone()));
         Ok(changes)
     })
@@ -90,7 +103,11 @@ pub async fn swap_households(
     second_version: i64,
     reason: String,
 ) -> Result<Vec<HouseholdChange>, AppError> {
-    use crate::server::{live, scope::*, state::pool};
+    use crate::server::{
+        live,
+        scope::*,
+        state::{clock, pool},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
@@ -110,6 +127,7 @@ pub async fn swap_households(
             (second, second_version),
             &reason,
             caller.user_id(),
+            clock()?.now(),
         )
         .await?;
         live::publish(scope.cell_id, &LiveEvent::Households(changes.clone()));
@@ -126,7 +144,11 @@ pub async fn move_group(
     version: i64,
     reason: String,
 ) -> Result<GroupChange, AppError> {
-    use crate::server::{live, scope::*, state::pool};
+    use crate::server::{
+        live,
+        scope::*,
+        state::{clock, pool},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
@@ -137,9 +159,17 @@ pub async fn move_group(
             .ok_or(AppError::Forbidden)?;
         let scope = caller.write_cell(&pool, cell).await?;
         let reason = checks::reason(&reason)?;
-        let change =
-            super::repo::move_group(&pool, &scope, group, to, version, &reason, caller.user_id())
-                .await?;
+        let change = super::repo::move_group(
+            &pool,
+            &scope,
+            group,
+            to,
+            version,
+            &reason,
+            caller.user_id(),
+            clock()?.now(),
+        )
+        .await?;
         live::publish(scope.cell_id, &LiveEvent::Group(change.clone()));
         Ok(change)
     })
@@ -149,12 +179,15 @@ pub async fn move_group(
 /// Proposes owners for the unassigned households, or (`rebalance`) a better plan for all.
 #[server(endpoint = "board/suggest", input = Json)]
 pub async fn suggest(cell: i64, rebalance: bool) -> Result<SuggestionSet, AppError> {
-    use crate::server::{scope::*, state::pool};
+    use crate::server::{
+        scope::*,
+        state::{pool, today},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.write_cell(&pool, cell).await?;
-        let board = super::repo::load_board(&pool, &scope, super::repo::today()).await?;
+        let board = super::repo::load_board(&pool, &scope, today()?).await?;
         let (members, households) = super::repo::solver_inputs(&board, rebalance);
         tokio::task::spawn_blocking(move || super::suggest::solve(&members, &households, rebalance))
             .await
@@ -169,7 +202,11 @@ pub async fn accept_suggestions(
     cell: i64,
     picks: Vec<MoveRequest>,
 ) -> Result<Vec<HouseholdChange>, AppError> {
-    use crate::server::{live, scope::*, state::pool};
+    use crate::server::{
+        live,
+        scope::*,
+        state::{clock, pool},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
@@ -189,7 +226,9 @@ pub async fn accept_suggestions(
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        let changes = super::repo::move_households(&pool, &scope, &picks, caller.user_id()).await?;
+        let changes =
+            super::repo::move_households(&pool, &scope, &picks, caller.user_id(), clock()?.now())
+                .await?;
         live::publish(scope.cell_id, &LiveEvent::Households(changes.clone()));
         Ok(changes)
     })
@@ -203,7 +242,11 @@ pub async fn decide_registration(
     approve: bool,
     reason: String,
 ) -> Result<Option<HouseholdChange>, AppError> {
-    use crate::server::{live, scope::*, state::pool};
+    use crate::server::{
+        live,
+        scope::*,
+        state::{clock, pool},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
@@ -219,6 +262,7 @@ pub async fn decide_registration(
             approve,
             &reason,
             caller.user_id(),
+            clock()?.now(),
         )
         .await?;
         live::publish(scope.cell_id, &LiveEvent::RegistrationClosed(registration));
@@ -245,15 +289,25 @@ pub async fn registration_candidates() -> Result<Vec<Candidate>, AppError> {
 /// A member asks to look after a household. A plain form post: works without script.
 #[server(endpoint = "board/request")]
 pub async fn request_registration(household: i64, note: String) -> Result<(), AppError> {
-    use crate::server::{live, scope::*, state::pool};
+    use crate::server::{
+        live,
+        scope::*,
+        state::{clock, pool},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let member = checks::own_member(&caller)?;
         let note = checks::reason(&note)?;
         let pool = pool()?;
-        let pending =
-            super::repo::request_registration(&pool, member, household, &note, caller.user_id())
-                .await?;
+        let pending = super::repo::request_registration(
+            &pool,
+            member,
+            household,
+            &note,
+            caller.user_id(),
+            clock()?.now(),
+        )
+        .await?;
         if let Some(cell) = crate::features::org::repo::household_cell(&pool, household).await? {
             live::publish(cell, &LiveEvent::RegistrationAdded(pending));
         }
@@ -277,11 +331,17 @@ pub async fn my_registrations() -> Result<Vec<MyRegistration>, AppError> {
 /// A member withdraws a pending request of theirs. A plain form post.
 #[server(endpoint = "board/withdraw")]
 pub async fn withdraw_registration(registration: i64) -> Result<(), AppError> {
-    use crate::server::{live, scope::*, state::pool};
+    use crate::server::{
+        live,
+        scope::*,
+        state::{clock, pool},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let member = checks::own_member(&caller)?;
-        let cell = super::repo::withdraw_registration(&pool()?, registration, member).await?;
+        let cell =
+            super::repo::withdraw_registration(&pool()?, registration, member, clock()?.now())
+                .await?;
         live::publish(cell, &LiveEvent::RegistrationClosed(registration));
         Ok(())
     })
@@ -291,11 +351,14 @@ pub async fn withdraw_registration(registration: i64) -> Result<(), AppError> {
 /// The register of a cell's assignments, now or as of a day (`YYYY-MM-DD`).
 #[server(endpoint = "board/register")]
 pub async fn get_register(cell: i64, date: String) -> Result<Register, AppError> {
-    use crate::server::{scope::*, state::pool};
+    use crate::server::{
+        scope::*,
+        state::{pool, today},
+    };
     answer(async move {
         let caller = Caller::require().await?;
         let day = if date.trim().is_empty() {
-            super::repo::today()
+            today()?
         } else {
             chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
                 .map_err(|_| AppError::invalid("date", crate::error::Problem::BadFormat))?

@@ -11,7 +11,7 @@ use super::suggest::{SolverHousehold, SolverMember};
 use crate::error::{AppError, AppResult, Problem};
 use crate::features::org::model::{Address, HouseholdTag, MemberKind, MemberStatus};
 use crate::server::audit;
-use crate::server::db::{Pool, Tx, now};
+use crate::server::db::{Pool, Tx};
 use crate::server::scope::CellScope;
 use crate::ui::format;
 
@@ -337,6 +337,7 @@ async fn move_in_tx(
             entity_id: Some(req.household),
             before: Some(&json!({ "member": before })),
             after: Some(&json!({ "member": req.to, "reason": req.reason })),
+            at,
         },
     )
     .await?;
@@ -355,8 +356,8 @@ pub async fn move_households(
     cell: &CellScope,
     moves: &[MoveRequest],
     user: i64,
+    at: DateTime<Utc>,
 ) -> AppResult<Vec<HouseholdChange>> {
-    let at = now();
     let mut tx = crate::server::db::begin_write(pool).await?;
     let mut out = Vec::with_capacity(moves.len());
     for m in moves {
@@ -374,8 +375,8 @@ pub async fn swap_households(
     b: (i64, i64),
     reason: &str,
     user: i64,
+    at: DateTime<Utc>,
 ) -> AppResult<Vec<HouseholdChange>> {
-    let at = now();
     let mut tx = crate::server::db::begin_write(pool).await?;
     let current = |h: i64| {
         sqlx::query_scalar::<_, i64>(
@@ -415,8 +416,8 @@ pub async fn move_group(
     version: i64,
     reason: &str,
     user: i64,
+    at: DateTime<Utc>,
 ) -> AppResult<GroupChange> {
-    let at = now();
     let mut tx = crate::server::db::begin_write(pool).await?;
     let claimed = sqlx::query("UPDATE household_groups SET version = version + 1 WHERE id = $1 AND ward_id = $2 AND cell_id = $3 AND version = $4")
         .bind(group)
@@ -492,6 +493,7 @@ pub async fn move_group(
             entity_id: Some(group),
             before: Some(&json!({ "member": current.map(|c| c.1) })),
             after: Some(&json!({ "member": to, "reason": reason })),
+            at,
         },
     )
     .await?;
@@ -608,8 +610,8 @@ pub async fn request_registration(
     household: i64,
     note: &str,
     user: i64,
+    at: DateTime<Utc>,
 ) -> AppResult<PendingRegistration> {
-    let at = now();
     let mut tx = crate::server::db::begin_write(pool).await?;
     let cell: Option<(i64, i64)> = sqlx::query_as(
         "SELECT h.ward_id, h.cell_id FROM households h JOIN members m ON m.cell_id = h.cell_id AND m.ward_id = h.ward_id \
@@ -657,6 +659,7 @@ pub async fn request_registration(
             entity_id: Some(id),
             before: None,
             after: Some(&json!({ "household": household, "member": member, "note": note })),
+            at,
         },
     )
     .await?;
@@ -688,8 +691,8 @@ pub async fn decide_registration(
     approve: bool,
     reason: &str,
     user: i64,
+    at: DateTime<Utc>,
 ) -> AppResult<Option<HouseholdChange>> {
-    let at = now();
     let mut tx = crate::server::db::begin_write(pool).await?;
     let closed = sqlx::query(
         "UPDATE registrations SET state = $1, decided_by = $2, decided_at = $3, decision_reason = $4 \
@@ -750,6 +753,7 @@ pub async fn decide_registration(
             entity_id: Some(id),
             before: None,
             after: Some(&json!({ "reason": reason })),
+            at,
         },
     )
     .await?;
@@ -758,11 +762,16 @@ pub async fn decide_registration(
 }
 
 /// A member withdraws their own pending request.
-pub async fn withdraw_registration(pool: &Pool, id: i64, member: i64) -> AppResult<i64> {
+pub async fn withdraw_registration(
+    pool: &Pool,
+    id: i64,
+    member: i64,
+    at: DateTime<Utc>,
+) -> AppResult<i64> {
     let cell: Option<i64> = sqlx::query_scalar(
         "UPDATE registrations SET state = 'withdrawn', decided_at = $1 WHERE id = $2 AND member_id = $3 AND state = 'pending' RETURNING cell_id",
     )
-    .bind(now())
+    .bind(at)
     .bind(id)
     .bind(member)
     .fetch_optional(pool)
@@ -816,10 +825,7 @@ pub async fn my_registrations(pool: &Pool, member: i64) -> sqlx::Result<Vec<MyRe
 /// The register (sổ theo dõi) of a cell as it stood at the end of `day`.
 pub async fn register(pool: &Pool, cell: &CellScope, day: NaiveDate) -> sqlx::Result<Register> {
     // The end of the day in Vietnam, in UTC.
-    let end = (day + chrono::Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc() - chrono::Duration::hours(7))
-        .unwrap_or_else(now);
+    let end = crate::core::clock::day_start(day + chrono::Duration::days(1));
     #[derive(sqlx::FromRow)]
     struct Row {
         member_id: i64,
@@ -921,9 +927,4 @@ pub async fn register(pool: &Pool, cell: &CellScope, day: NaiveDate) -> sqlx::Re
             .collect(),
         total_households: total as usize,
     })
-}
-
-/// Today in Vietnam, as the server sees it.
-pub fn today() -> NaiveDate {
-    format::vn_date(now())
 }

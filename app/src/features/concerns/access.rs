@@ -3,11 +3,6 @@
 use super::model::Actor;
 use crate::error::AppError;
 
-/// Today in Vietnam, from the server's clock.
-pub fn today() -> chrono::NaiveDate {
-    crate::ui::format::vn_date(chrono::Utc::now())
-}
-
 /// What the caller is to a concern, and the scope of its cell. Members who look after the
 /// household (or raised the concern) see it through a read-only scope of their cell.
 pub async fn access(

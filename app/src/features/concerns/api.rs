@@ -9,7 +9,9 @@ use super::model::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::access::{access, today};
+use super::access::access;
+#[cfg(feature = "ssr")]
+use crate::server::state::{clock, today};
 
 #[cfg(feature = "ssr")]
 fn parse_choice<T>(field: &str, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, AppError> {
@@ -78,8 +80,9 @@ pub async fn raise_concern(
             category,
             urgency,
             body,
-            raised_on: today(),
+            raised_on: today()?,
             user_id: caller.user_id(),
+            at: clock()?.now(),
         };
         let id = super::repo::raise(&pool, &scope, &new).await?;
         if is_plain_form_post() {
@@ -125,7 +128,7 @@ pub async fn take_step(
             caller.user_id(),
             actor,
             &input,
-            today(),
+            clock()?.now(),
         )
         .await
     })
@@ -278,7 +281,7 @@ pub async fn answer_in_writing(data: MultipartData) -> Result<i64, AppError> {
             caller.user_id(),
             actor,
             &input,
-            today(),
+            clock()?.now(),
         )
         .await
     })
@@ -293,7 +296,7 @@ pub async fn get_concern(concern: i64) -> Result<ConcernDetail, AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let (scope, actor) = access(&caller, &pool, concern).await?;
-        super::repo::detail(&pool, &scope, concern, actor, today())
+        super::repo::detail(&pool, &scope, concern, actor, today()?)
             .await?
             .ok_or(AppError::Forbidden)
     })
@@ -309,7 +312,7 @@ pub async fn my_concerns() -> Result<Vec<ConcernRow>, AppError> {
         let Some(member) = caller.me.member_id else {
             return Ok(vec![]);
         };
-        Ok(super::repo::member_concerns(&pool()?, member, today()).await?)
+        Ok(super::repo::member_concerns(&pool()?, member, today()?).await?)
     })
     .await
 }
@@ -337,7 +340,7 @@ pub async fn concern_board(
             member,
             age: parse_opt_choice("age", age, AgeBucket::parse)?,
         };
-        let mut board = super::repo::board(&pool, &scope, &filter, today()).await?;
+        let mut board = super::repo::board(&pool, &scope, &filter, today()?).await?;
         board.committee = caller.committee_over(&scope);
         Ok(board)
     })
@@ -353,7 +356,10 @@ pub async fn concern_inbox(ward: i64) -> Result<Inbox, AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_ward(&pool, ward).await?;
-        Ok(super::repo::inbox(&pool, scope.ward_id, &scope.name, scope.can_write, today()).await?)
+        Ok(
+            super::repo::inbox(&pool, scope.ward_id, &scope.name, scope.can_write, today()?)
+                .await?,
+        )
     })
     .await
 }
@@ -366,7 +372,7 @@ pub async fn get_hot_spots(cell: i64) -> Result<HotSpots, AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;
-        Ok(super::repo::hot_spots(&pool, &scope, today()).await?)
+        Ok(super::repo::hot_spots(&pool, &scope, today()?).await?)
     })
     .await
 }
@@ -388,13 +394,17 @@ fn parse_year(year: i32) -> Result<i32, AppError> {
 
 /// A ward's calendar for a year and its deadlines.
 #[server(endpoint = "concerns/calendar")]
-pub async fn ward_calendar(ward: i64, year: i32) -> Result<CalendarSettings, AppError> {
+pub async fn ward_calendar(ward: i64, year: Option<i32>) -> Result<CalendarSettings, AppError> {
     use crate::server::{scope::*, state::pool};
     answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_ward(&pool, ward).await?;
-        let year = parse_year(year)?;
+        // This year unless another is asked for.
+        let year = match year {
+            Some(y) => parse_year(y)?,
+            None => chrono::Datelike::year(&today()?),
+        };
         let days = super::repo::calendar_days(&pool, scope.ward_id, year).await?;
         let mut conn = pool.acquire().await?;
         let deadlines = super::repo::deadlines(&mut conn, scope.ward_id).await?;
@@ -434,7 +444,7 @@ pub async fn add_calendar_day(
             day,
             kind,
             &name,
-            today(),
+            clock()?.now(),
         )
         .await
     })
@@ -449,7 +459,7 @@ pub async fn remove_calendar_day(ward: i64, id: i64) -> Result<(), AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.write_ward(&pool, ward).await?;
-        super::repo::remove_day(&pool, scope.ward_id, caller.user_id(), id, today()).await
+        super::repo::remove_day(&pool, scope.ward_id, caller.user_id(), id, clock()?.now()).await
     })
     .await
 }
@@ -464,7 +474,7 @@ pub async fn fill_calendar_year(ward: i64, year: i32) -> Result<usize, AppError>
         let pool = pool()?;
         let scope = caller.write_ward(&pool, ward).await?;
         let year = parse_year(year)?;
-        super::repo::fill_year(&pool, scope.ward_id, caller.user_id(), year, today()).await
+        super::repo::fill_year(&pool, scope.ward_id, caller.user_id(), year, clock()?.now()).await
     })
     .await
 }
@@ -507,8 +517,14 @@ pub async fn set_deadlines(ward: i64, allowances: Vec<AllowanceForm>) -> Result<
             });
         }
         let deadlines = Deadlines::parse(parsed)?;
-        super::repo::set_deadlines(&pool, scope.ward_id, caller.user_id(), &deadlines, today())
-            .await
+        super::repo::set_deadlines(
+            &pool,
+            scope.ward_id,
+            caller.user_id(),
+            &deadlines,
+            clock()?.now(),
+        )
+        .await
     })
     .await
 }

@@ -20,11 +20,9 @@ use crate::ui::status_page::ErrorPanel;
 pub fn CalendarPage() -> impl IntoView {
     let ward = id_param("ward");
     let query = use_query_map();
-    let year = Memo::new(move |_| {
-        query
-            .with(|m| m.get("year").and_then(|y| y.parse::<i32>().ok()))
-            .unwrap_or_else(current_year)
-    });
+    // The server's year unless the address names one.
+    let year =
+        Memo::new(move |_| query.with(|m| m.get("year").and_then(|y| y.parse::<i32>().ok())));
     let data = Resource::new(
         move || (ward.get(), year.get()),
         |(w, y)| ward_calendar(w, y),
@@ -38,18 +36,6 @@ pub fn CalendarPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-fn current_year() -> i32 {
-    #[cfg(feature = "ssr")]
-    {
-        use chrono::Datelike;
-        super::access::today().year()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        2026
     }
 }
 

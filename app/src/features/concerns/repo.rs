@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 
 use super::model::*;
+use crate::core::clock::vn_date;
 use crate::error::{AppError, Problem};
 use crate::features::org::model::Address;
 use crate::server::audit;
@@ -90,8 +91,9 @@ pub struct NewConcern {
     pub urgency: Urgency,
     pub body: String,
     pub raised_on: NaiveDate,
-    /// The user who records it.
+    /// The user who records it, and when.
     pub user_id: i64,
+    pub at: DateTime<Utc>,
 }
 
 /// The member who looks after a household of the cell now, if anyone does.
@@ -131,7 +133,7 @@ pub async fn raise(pool: &Pool, cell: &CellScope, new: &NewConcern) -> Result<i6
             body: &new.body,
             urgency: new.urgency,
             raised_on: new.raised_on,
-            now: crate::server::db::now(),
+            now: new.at,
         },
     )
     .await?;
@@ -164,6 +166,7 @@ pub async fn raise(pool: &Pool, cell: &CellScope, new: &NewConcern) -> Result<i6
             entity_id: Some(id),
             before: None,
             after: Some(&after),
+            at: new.at,
         },
     )
     .await?;
@@ -234,10 +237,10 @@ pub async fn take_step(
     user_id: i64,
     actor: Actor,
     input: &StepInput,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
-    let version = take_step_in(&mut tx, cell, concern_id, user_id, actor, input, today).await?;
+    let version = take_step_in(&mut tx, cell, concern_id, user_id, actor, input, now).await?;
     tx.commit().await?;
     Ok(version)
 }
@@ -251,8 +254,9 @@ pub async fn take_step_in(
     user_id: i64,
     actor: Actor,
     input: &StepInput,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let today = vn_date(now);
     let cur: Current = sqlx::query_as(
         "SELECT state, version, urgency, due_on, state_since, raised_on FROM concerns \
          WHERE id = $1 AND ward_id = $2 AND cell_id = $3",
@@ -292,7 +296,6 @@ pub async fn take_step_in(
     let cal = calendar(tx, cell.ward_id).await?;
     let rules = deadlines(tx, cell.ward_id).await?;
     let due = rules.due(&cal, to, urgency, on_day);
-    let now = crate::server::db::now();
 
     let mut update = QueryBuilder::<Db>::new("UPDATE concerns SET state = ");
     update
@@ -385,6 +388,7 @@ pub async fn take_step_in(
             entity_id: Some(concern_id),
             before: Some(&before),
             after: Some(&after),
+            at: now,
         },
     )
     .await?;
@@ -1058,7 +1062,7 @@ pub async fn add_day(
     day: NaiveDate,
     kind: DayKind,
     name: &str,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     let exists: Option<i64> =
@@ -1079,7 +1083,7 @@ pub async fn add_day(
     .bind(kind.code())
     .bind(name)
     .bind(user_id)
-    .bind(crate::server::db::now())
+    .bind(now)
     .fetch_one(&mut *tx)
     .await?;
     let after = serde_json::json!({ "day": day, "kind": kind.code(), "name": name });
@@ -1093,10 +1097,11 @@ pub async fn add_day(
             entity_id: Some(id),
             before: None,
             after: Some(&after),
+            at: now,
         },
     )
     .await?;
-    redate_open(&mut tx, ward_id, today).await?;
+    redate_open(&mut tx, ward_id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -1107,7 +1112,7 @@ pub async fn remove_day(
     ward_id: i64,
     user_id: i64,
     id: i64,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     let row: Option<(NaiveDate, String, String)> =
@@ -1135,10 +1140,11 @@ pub async fn remove_day(
             entity_id: Some(id),
             before: Some(&before),
             after: None,
+            at: now,
         },
     )
     .await?;
-    redate_open(&mut tx, ward_id, today).await?;
+    redate_open(&mut tx, ward_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1149,6 +1155,7 @@ pub async fn fill_standard(
     ward_id: i64,
     user_id: Option<i64>,
     year: i32,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<usize> {
     let (from, to) = year_bounds(year);
     let have: Vec<NaiveDate> = sqlx::query_scalar(
@@ -1166,7 +1173,6 @@ pub async fn fill_standard(
     if missing.is_empty() {
         return Ok(0);
     }
-    let now = crate::server::db::now();
     let mut qb = QueryBuilder::<Db>::new(
         "INSERT INTO holidays (ward_id, day, kind, name, created_by, created_at) ",
     );
@@ -1187,10 +1193,10 @@ pub async fn fill_year(
     ward_id: i64,
     user_id: i64,
     year: i32,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
-    let n = fill_standard(&mut tx, ward_id, Some(user_id), year).await?;
+    let n = fill_standard(&mut tx, ward_id, Some(user_id), year, now).await?;
     let after = serde_json::json!({ "year": year, "added": n });
     audit::write::<(), _>(
         &mut tx,
@@ -1202,10 +1208,11 @@ pub async fn fill_year(
             entity_id: Some(ward_id),
             before: None,
             after: Some(&after),
+            at: now,
         },
     )
     .await?;
-    redate_open(&mut tx, ward_id, today).await?;
+    redate_open(&mut tx, ward_id).await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -1216,7 +1223,7 @@ pub async fn set_deadlines(
     ward_id: i64,
     user_id: i64,
     new: &Deadlines,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     let before = deadlines(&mut tx, ward_id).await?;
@@ -1224,7 +1231,6 @@ pub async fn set_deadlines(
         .bind(ward_id)
         .execute(&mut *tx)
         .await?;
-    let now = crate::server::db::now();
     let mut qb = QueryBuilder::<Db>::new(
         "INSERT INTO concern_deadlines (ward_id, state, normal_days, urgent_days, updated_by, updated_at) ",
     );
@@ -1247,17 +1253,18 @@ pub async fn set_deadlines(
             entity_id: Some(ward_id),
             before: Some(&before),
             after: Some(new),
+            at: now,
         },
     )
     .await?;
-    redate_open(&mut tx, ward_id, today).await?;
+    redate_open(&mut tx, ward_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Recomputes the deadline of every open concern of a ward from the day it entered its
 /// state, after the calendar or the deadlines changed.
-pub async fn redate_open(tx: &mut Tx<'_>, ward_id: i64, _today: NaiveDate) -> sqlx::Result<u64> {
+pub async fn redate_open(tx: &mut Tx<'_>, ward_id: i64) -> sqlx::Result<u64> {
     let cal = calendar(tx, ward_id).await?;
     let rules = deadlines(tx, ward_id).await?;
     let rows: Vec<(i64, String, String, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(

@@ -8,7 +8,7 @@ use super::model::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::features::concerns::access::today;
+use crate::server::state::{clock, today};
 
 /// The scope of the cell a meeting belongs to, for its writers. Unknown meetings answer
 /// like meetings out of scope.
@@ -32,7 +32,7 @@ pub async fn get_meetings(cell: i64) -> Result<MeetingList, AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;
-        Ok(super::repo::list(&pool, &scope, today()).await?)
+        Ok(super::repo::list(&pool, &scope, today()?).await?)
     })
     .await
 }
@@ -46,7 +46,7 @@ pub async fn meeting_agenda(cell: i64, month: String) -> Result<Agenda, AppError
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;
         let month = Month::parse("month", &month)?;
-        Ok(super::repo::agenda(&pool, &scope, month, today()).await?)
+        Ok(super::repo::agenda(&pool, &scope, month, today()?).await?)
     })
     .await
 }
@@ -71,7 +71,15 @@ pub async fn open_meeting(cell: i64, month: String, held_on: String) -> Result<i
                 },
             ));
         }
-        let id = super::repo::open(&pool, &scope, caller.user_id(), month, held_on).await?;
+        let id = super::repo::open(
+            &pool,
+            &scope,
+            caller.user_id(),
+            clock()?.now(),
+            month,
+            held_on,
+        )
+        .await?;
         if crate::features::concerns::api::is_plain_form_post() {
             leptos_axum::redirect(&format!("/cells/{cell}/meetings/{}", month.code()));
         }
@@ -103,7 +111,15 @@ pub async fn save_meeting_head(
             recorder: text("recorder", &recorder, MAX_NAME, false)?,
             notes: text("notes", &notes, MAX_NOTES, false)?,
         };
-        super::repo::set_head(&pool, &scope, caller.user_id(), meeting, &input).await
+        super::repo::set_head(
+            &pool,
+            &scope,
+            caller.user_id(),
+            clock()?.now(),
+            meeting,
+            &input,
+        )
+        .await
     })
     .await
 }
@@ -129,7 +145,15 @@ pub async fn save_attendance(
                 )
             })
             .collect();
-        super::repo::set_attendance(&pool, &scope, caller.user_id(), meeting, &rows).await
+        super::repo::set_attendance(
+            &pool,
+            &scope,
+            caller.user_id(),
+            clock()?.now(),
+            meeting,
+            &rows,
+        )
+        .await
     })
     .await
 }
@@ -173,7 +197,15 @@ pub async fn decide_concern(
             text,
             target: target.filter(|_| decision == Decision::ReferOutside),
         };
-        super::repo::decide(&pool, &scope, caller.user_id(), meeting, &input, today()).await
+        super::repo::decide(
+            &pool,
+            &scope,
+            caller.user_id(),
+            meeting,
+            &input,
+            clock()?.now(),
+        )
+        .await
     })
     .await
 }
@@ -187,7 +219,15 @@ pub async fn add_task(meeting: i64, body: String) -> Result<i64, AppError> {
         let pool = pool()?;
         let scope = meeting_scope(&caller, &pool, meeting).await?;
         let body = text("body", &body, MAX_ITEM_TEXT, true)?;
-        super::repo::add_task(&pool, &scope, caller.user_id(), meeting, &body).await
+        super::repo::add_task(
+            &pool,
+            &scope,
+            caller.user_id(),
+            clock()?.now(),
+            meeting,
+            &body,
+        )
+        .await
     })
     .await
 }
@@ -203,7 +243,7 @@ pub async fn set_task_done(item: i64, done: bool) -> Result<(), AppError> {
             .await?
             .ok_or(AppError::Forbidden)?;
         let scope = caller.write_cell(&pool, cell).await?;
-        super::repo::set_done(&pool, &scope, caller.user_id(), item, done).await
+        super::repo::set_done(&pool, &scope, caller.user_id(), clock()?.now(), item, done).await
     })
     .await
 }
@@ -216,7 +256,7 @@ pub async fn close_meeting(meeting: i64) -> Result<(), AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = meeting_scope(&caller, &pool, meeting).await?;
-        super::repo::close(&pool, &scope, caller.user_id(), meeting).await
+        super::repo::close(&pool, &scope, caller.user_id(), clock()?.now(), meeting).await
     })
     .await
 }

@@ -372,6 +372,7 @@ pub(crate) async fn write_audit(
     tx: &mut Tx<'_>,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     action: &'static str,
     entity: &'static str,
     id: i64,
@@ -387,6 +388,7 @@ pub(crate) async fn write_audit(
             entity_id: Some(id),
             before: None,
             after: Some(&after),
+            at: now,
         },
     )
     .await
@@ -399,6 +401,7 @@ pub async fn open(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     month: Month,
     held_on: NaiveDate,
 ) -> Result<i64, AppError> {
@@ -414,7 +417,6 @@ pub async fn open(
     if let Some(id) = existing {
         return Ok(id);
     }
-    let now = crate::server::db::now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO meetings (ward_id, cell_id, month, held_on, status, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 'open', $5, $6, $6) RETURNING id",
@@ -432,6 +434,7 @@ pub async fn open(
         &mut tx,
         cell,
         user_id,
+        now,
         "open_meeting",
         "meeting",
         id,
@@ -520,6 +523,7 @@ pub async fn set_head(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     meeting_id: i64,
     input: &HeadInput,
 ) -> Result<i64, AppError> {
@@ -543,7 +547,7 @@ pub async fn set_head(
     .bind(&input.chair)
     .bind(&input.recorder)
     .bind(&input.notes)
-    .bind(crate::server::db::now())
+    .bind(now)
     .bind(meeting_id)
     .bind(cell.ward_id)
     .bind(cell.cell_id)
@@ -557,6 +561,7 @@ pub async fn set_head(
         &mut tx,
         cell,
         user_id,
+        now,
         "edit_meeting",
         "meeting",
         meeting_id,
@@ -576,6 +581,7 @@ pub async fn set_attendance(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     meeting_id: i64,
     rows: &[(i64, bool)],
 ) -> Result<usize, AppError> {
@@ -615,6 +621,7 @@ pub async fn set_attendance(
         &mut tx,
         cell,
         user_id,
+        now,
         "take_attendance",
         "meeting",
         meeting_id,
@@ -645,7 +652,7 @@ pub async fn decide(
     user_id: i64,
     meeting_id: i64,
     input: &DecisionInput,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     use crate::features::concerns::model::Step;
     use crate::features::concerns::repo::{StepInput, take_step_in};
@@ -691,7 +698,7 @@ pub async fn decide(
                 user_id,
                 actor,
                 &step(Step::Report, version, String::new(), None),
-                today,
+                now,
             )
             .await?;
         }
@@ -702,7 +709,7 @@ pub async fn decide(
             user_id,
             actor,
             &step(s, version, input.text.clone(), input.target),
-            today,
+            now,
         )
         .await?;
     }
@@ -719,7 +726,7 @@ pub async fn decide(
     .bind(input.target.map(|t| t.code()))
     .bind(!input.decision.carries_over())
     .bind(user_id)
-    .bind(crate::server::db::now())
+    .bind(now)
     .fetch_one(&mut *tx)
     .await?;
     // A put-off concern decided now closes the item it was carried in.
@@ -740,6 +747,7 @@ pub async fn decide(
         &mut tx,
         cell,
         user_id,
+        now,
         "meeting_decision",
         "meeting_item",
         item,
@@ -758,6 +766,7 @@ pub async fn add_task(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     meeting_id: i64,
     body: &str,
 ) -> Result<i64, AppError> {
@@ -772,13 +781,14 @@ pub async fn add_task(
     .bind(meeting_id)
     .bind(body)
     .bind(user_id)
-    .bind(crate::server::db::now())
+    .bind(now)
     .fetch_one(&mut *tx)
     .await?;
     write_audit(
         &mut tx,
         cell,
         user_id,
+        now,
         "meeting_task",
         "meeting_item",
         item,
@@ -794,6 +804,7 @@ pub async fn set_done(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     item_id: i64,
     done: bool,
 ) -> Result<(), AppError> {
@@ -821,6 +832,7 @@ pub async fn set_done(
         &mut tx,
         cell,
         user_id,
+        now,
         "meeting_item_done",
         "meeting_item",
         item_id,
@@ -836,6 +848,7 @@ pub async fn close(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     meeting_id: i64,
 ) -> Result<(), AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
@@ -844,7 +857,7 @@ pub async fn close(
         "UPDATE meetings SET status = 'closed', version = version + 1, updated_at = $1 \
          WHERE id = $2 AND ward_id = $3 AND cell_id = $4",
     )
-    .bind(crate::server::db::now())
+    .bind(now)
     .bind(meeting_id)
     .bind(cell.ward_id)
     .bind(cell.cell_id)
@@ -854,6 +867,7 @@ pub async fn close(
         &mut tx,
         cell,
         user_id,
+        now,
         "close_meeting",
         "meeting",
         meeting_id,
@@ -872,10 +886,10 @@ pub async fn seed_demo_meetings(
     tx: &mut Tx<'_>,
     ward_id: i64,
     cells: &[i64],
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     use chrono::Datelike;
-    let now = crate::server::db::now();
+    let today = crate::core::clock::vn_date(now);
     for cell in cells {
         let members: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT id, full_name, status FROM members WHERE ward_id = $1 AND cell_id = $2 \

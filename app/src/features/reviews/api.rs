@@ -7,7 +7,7 @@ use super::model::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::features::concerns::access::today;
+use crate::server::state::{clock, today};
 
 /// The period asked for, or the one a review would show today; never one not begun.
 #[cfg(feature = "ssr")]
@@ -62,7 +62,7 @@ pub async fn get_cell_report(cell: i64, period: String) -> Result<Report, AppErr
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;
-        let today = today();
+        let today = today()?;
         let period = period_or_current(&period, today)?;
         Ok(super::repo::cell_report(&pool, &scope, period, today).await?)
     })
@@ -77,7 +77,7 @@ pub async fn get_ward_report(ward: i64, period: String) -> Result<Report, AppErr
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_ward(&pool, ward).await?;
-        let today = today();
+        let today = today()?;
         let period = period_or_current(&period, today)?;
         Ok(super::repo::ward_report(&pool, scope.ward_id, &scope.name, period, today).await?)
     })
@@ -92,7 +92,7 @@ pub async fn get_dv213(cell: i64, year: String) -> Result<Dv213Sheet, AppError> 
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;
-        let today = today();
+        let today = today()?;
         let year = year_or_current(&year, today)?;
         Ok(super::repo::dv213_sheet(&pool, &scope, year, today).await?)
     })
@@ -118,7 +118,7 @@ pub async fn save_dv213_meeting(
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.write_cell(&pool, cell).await?;
-        let today = today();
+        let today = today()?;
         let year = year_or_current(&year.to_string(), today)?;
         let (first, last) = half_days(year, half)
             .ok_or_else(|| AppError::invalid("half", Problem::UnknownChoice))?;
@@ -149,7 +149,14 @@ pub async fn save_dv213_meeting(
                 })
                 .collect(),
         };
-        let id = super::repo::save_dv213_meeting(&pool, &scope, caller.user_id(), &input).await?;
+        let id = super::repo::save_dv213_meeting(
+            &pool,
+            &scope,
+            caller.user_id(),
+            clock()?.now(),
+            &input,
+        )
+        .await?;
         if crate::features::concerns::api::is_plain_form_post() {
             leptos_axum::redirect(&format!("/cells/{cell}/reports/dv213?year={year}#meetings"));
         }
@@ -176,7 +183,7 @@ pub async fn save_dv213_comment(
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.write_cell(&pool, cell).await?;
-        let year = year_or_current(&year.to_string(), today())?;
+        let year = year_or_current(&year.to_string(), today()?)?;
         let input = super::repo::CommentInput {
             member_id: member,
             year,
@@ -185,7 +192,14 @@ pub async fn save_dv213_comment(
             comment: parse_text("comment", &comment, MAX_COMMENT, true)?,
             version,
         };
-        let v = super::repo::save_dv213_comment(&pool, &scope, caller.user_id(), &input).await?;
+        let v = super::repo::save_dv213_comment(
+            &pool,
+            &scope,
+            caller.user_id(),
+            clock()?.now(),
+            &input,
+        )
+        .await?;
         if crate::features::concerns::api::is_plain_form_post() {
             leptos_axum::redirect(&format!(
                 "/cells/{cell}/reports/dv213?year={year}#member-{member}"

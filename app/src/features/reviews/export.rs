@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::model::*;
+use crate::core::clock::Clock;
 use crate::error::AppError;
 use crate::features::concerns::model::AgeBucket;
 use crate::features::transfer::export::{
@@ -313,13 +314,14 @@ fn caller(session: AuthSession) -> Result<Caller, AppError> {
 /// `GET /export/reports/cells/{cell}/{<period>.xlsx | dv213-<year>.xlsx}`: the cell's readers.
 pub async fn cell_report_export(
     State(pool): State<Pool>,
+    State(clock): State<Clock>,
     session: AuthSession,
     Path((cell, file)): Path<(i64, String)>,
 ) -> Response {
     let run = async {
         let caller = caller(session)?;
         let scope = caller.read_cell(&pool, cell).await?;
-        let today = crate::features::concerns::access::today();
+        let today = clock.today();
         let stem = file.strip_suffix(".xlsx").ok_or(AppError::NotFound)?;
         if let Some(year) = stem.strip_prefix("dv213-") {
             let year = super::api::year_or_current(year, today).map_err(|_| AppError::NotFound)?;
@@ -340,13 +342,14 @@ pub async fn cell_report_export(
 /// `GET /export/reports/wards/{ward}/{<period>.xlsx}`: whoever reads the whole ward.
 pub async fn ward_report_export(
     State(pool): State<Pool>,
+    State(clock): State<Clock>,
     session: AuthSession,
     Path((ward, file)): Path<(i64, String)>,
 ) -> Response {
     let run = async {
         let caller = caller(session)?;
         let scope = caller.read_ward(&pool, ward).await?;
-        let today = crate::features::concerns::access::today();
+        let today = clock.today();
         let stem = file.strip_suffix(".xlsx").ok_or(AppError::NotFound)?;
         let period = asked_period(stem, today)?;
         let report =

@@ -573,6 +573,7 @@ pub async fn save_dv213_meeting(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     input: &MeetingInput,
 ) -> Result<i64, AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
@@ -588,7 +589,6 @@ pub async fn save_dv213_meeting(
     .bind(input.half)
     .fetch_optional(&mut *tx)
     .await?;
-    let now = crate::server::db::now();
     let id = match existing {
         Some((id, version)) => {
             if version != input.version {
@@ -637,6 +637,7 @@ pub async fn save_dv213_meeting(
         &mut tx,
         cell,
         user_id,
+        now,
         "record_dv213_meeting",
         "dv213_meeting",
         id,
@@ -667,6 +668,7 @@ pub async fn save_dv213_comment(
     pool: &Pool,
     cell: &CellScope,
     user_id: i64,
+    now: DateTime<Utc>,
     input: &CommentInput,
 ) -> Result<i64, AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
@@ -682,7 +684,6 @@ pub async fn save_dv213_comment(
     .bind(cell.ward_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let now = crate::server::db::now();
     let after = serde_json::json!({
         "member_id": input.member_id, "year": input.year,
         "contact": input.contact, "civic": input.civic, "comment": input.comment,
@@ -742,6 +743,7 @@ pub async fn save_dv213_comment(
             entity_id: Some(id),
             before: before.as_ref(),
             after: Some(&after),
+            at: now,
         },
     )
     .await?;
@@ -755,9 +757,10 @@ pub async fn seed_demo_dv213(
     tx: &mut crate::server::db::Tx<'_>,
     ward_id: i64,
     cells: &[i64],
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     use chrono::Datelike;
+    let today = vn_date(now);
     let (year, half, month, day) = if today.month() >= 7 {
         (today.year(), 1, 5, 16)
     } else {
@@ -779,7 +782,7 @@ pub async fn seed_demo_dv213(
         .bind(
             "Thông báo tình hình địa phương; đảng viên báo cáo việc giữ mối liên hệ với nơi cư trú",
         )
-        .bind(crate::server::db::now())
+        .bind(now)
         .fetch_one(&mut **tx)
         .await?;
         let members: Vec<i64> = sqlx::query_scalar(

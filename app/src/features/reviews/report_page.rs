@@ -98,7 +98,7 @@ fn ReportBody(r: Report) -> impl IntoView {
         <section class="report-section">
             <h2>{td_string!(l, reviews.months_title)}</h2>
             <MonthChart months=r.months.clone() />
-            <MonthTable months=r.months.clone() />
+            <MonthTable months=r.months.clone() today=r.today />
         </section>
         <section class="report-section">
             <h2>{td_string!(l, reviews.concerns_title)}</h2>

@@ -7,7 +7,7 @@ use super::model::*;
 use crate::features::concerns::widgets::{OnTimeFigure, age_bucket_label, state_label};
 use crate::features::org::model::percent;
 use crate::features::visits::coverage_page::RateBar;
-use crate::features::visits::model::MonthCoverage;
+use crate::features::visits::model::{MonthCoverage, RateTone};
 use crate::i18n::*;
 use crate::ui::format;
 
@@ -162,7 +162,7 @@ fn num(v: f64) -> String {
 
 /// The months as a table, for those who read numbers rather than bars.
 #[component]
-pub fn MonthTable(months: Vec<MonthCoverage>) -> impl IntoView {
+pub fn MonthTable(months: Vec<MonthCoverage>, today: chrono::NaiveDate) -> impl IntoView {
     let l = use_i18n().get_locale_untracked();
     view! {
         <table class="table table--cards report-months">
@@ -180,6 +180,8 @@ pub fn MonthTable(months: Vec<MonthCoverage>) -> impl IntoView {
                 {months.into_iter().map(|m| {
                     let p = percent(m.visited, m.due);
                     let label = format!("{:02}/{}", m.month, m.year);
+                    let start = chrono::NaiveDate::from_ymd_opt(m.year, m.month, 1).unwrap_or(today);
+                    let tone = RateTone::of(p, start, today);
                     view! {
                         <tr>
                             <th scope="row" class="table__title">{label.clone()}</th>
@@ -188,7 +190,8 @@ pub fn MonthTable(months: Vec<MonthCoverage>) -> impl IntoView {
                             <td data-label=td_string!(l, visits.rate)>
                                 <span class="visit-months__rate">
                                     <strong>{p}"%"</strong>
-                                    <RateBar percent=p label=format!("{} {label}", td_string!(l, visits.rate)) />
+                                    <RateBar percent=p tone label=format!("{} {label}", td_string!(l, visits.rate)) />
+                                    {(tone == RateTone::New).then(|| view! { <span class="badge badge--info">{td_string!(l, visits.month_begun)}</span> })}
                                 </span>
                             </td>
                             <td class="num" data-label=td_string!(l, visits.visits_count)>{format::int(m.visits)}</td>

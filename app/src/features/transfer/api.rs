@@ -17,9 +17,7 @@ mod server {
 
     pub use super::super::job::{file_error, inspect};
 
-    pub fn today() -> chrono::NaiveDate {
-        crate::ui::format::vn_date(chrono::Utc::now())
-    }
+    pub use crate::server::state::clock;
 
     /// A job the caller may work on (unknown jobs answer like jobs of other cells).
     pub async fn writable_job(
@@ -146,7 +144,7 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
         if size == 0 {
             return Err(file_error(FileProblem::EmptySheet));
         }
-        if let Err(e) = job::sweep(&pool).await {
+        if let Err(e) = job::sweep(&pool, clock()?.now()).await {
             tracing::warn!(error = %e, "cannot sweep old imports");
         }
         let enc = (!encoding.is_empty()).then_some(encoding);
@@ -162,6 +160,7 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
                 format: &ins.format,
                 encoding: &ins.encoding,
                 sheet: &ins.sheet,
+                at: clock()?.now(),
             },
         )
         .await?;
@@ -295,6 +294,7 @@ pub async fn check_import(
             row.id,
             &[JobState::Uploaded, JobState::Invalid, JobState::Ready],
             JobState::Checking,
+            clock()?.now(),
         )
         .await;
         if !matches!(moved, Ok(true)) {
@@ -310,9 +310,10 @@ pub async fn check_import(
             kind,
             &fields,
             JobState::Checking,
+            clock()?.now(),
         )
         .await?;
-        repo::save_mapping(&pool, &scope, kind, &ins.headers, &fields).await?;
+        repo::save_mapping(&pool, &scope, kind, &ins.headers, &fields, clock()?.now()).await?;
         jobs::spawn(
             pool.clone(),
             jobs::Work {
@@ -325,7 +326,7 @@ pub async fn check_import(
                 encoding: ins.encoding,
                 kind,
                 mapping: fields,
-                today: today(),
+                clock: clock()?,
                 commit: false,
             },
             progress,
@@ -349,7 +350,7 @@ pub async fn import_status(job: i64) -> Result<JobView, AppError> {
         let live = jobs::live(&pool, row.id);
         if row.state().running() && live.is_none() {
             // Running on paper, but nothing works on it: the server stopped meanwhile.
-            if let Err(e) = jobs::sweep(&pool).await {
+            if let Err(e) = jobs::sweep(&pool, clock()?.now()).await {
                 tracing::warn!(error = %e, "cannot sweep old imports");
             }
             let row = repo::job(&pool, job).await?.ok_or(AppError::NotFound)?;
@@ -376,7 +377,15 @@ pub async fn commit_import(job: i64) -> Result<JobView, AppError> {
             return Err(AppError::Conflict);
         }
         let progress = jobs::register(&pool, row.id).ok_or(AppError::Conflict)?;
-        match repo::transition(&pool, row.id, &[JobState::Ready], JobState::Committing).await {
+        match repo::transition(
+            &pool,
+            row.id,
+            &[JobState::Ready],
+            JobState::Committing,
+            clock()?.now(),
+        )
+        .await
+        {
             Ok(true) => {}
             other => {
                 jobs::unregister(&pool, row.id);
@@ -396,7 +405,7 @@ pub async fn commit_import(job: i64) -> Result<JobView, AppError> {
                 encoding: row.encoding.clone(),
                 kind,
                 mapping: row.mapping(),
-                today: today(),
+                clock: clock()?,
                 commit: true,
             },
             progress,
@@ -419,7 +428,7 @@ pub async fn cancel_import(job: i64) -> Result<JobView, AppError> {
         let (row, _) = writable_job(&caller, &pool, job).await?;
         match row.state() {
             s if s.running() => {
-                repo::request_cancel(&pool, row.id).await?;
+                repo::request_cancel(&pool, row.id, clock()?.now()).await?;
                 jobs::cancel_live(&pool, row.id);
             }
             JobState::Uploaded | JobState::Invalid | JobState::Ready => {
@@ -427,7 +436,7 @@ pub async fn cancel_import(job: i64) -> Result<JobView, AppError> {
                     // Work was about to start: it stops itself.
                 } else {
                     jobs::remove_file(&row.file_path);
-                    repo::finish(&pool, row.id, JobState::Cancelled, None).await?;
+                    repo::finish(&pool, row.id, JobState::Cancelled, None, clock()?.now()).await?;
                 }
             }
             _ => {}

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::model::*;
 use super::read::{Cell, Headers, Sheet, number_text};
@@ -597,10 +597,7 @@ impl<'a> RowCells<'a> {
     }
 }
 
-/// The start of a day in Vietnam, as stored.
-pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()) - Duration::hours(7)
-}
+pub use crate::core::clock::day_start;
 
 /// The cell's members by their name as written, and by their name without tone marks
 /// (for files typed without them).

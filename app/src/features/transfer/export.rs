@@ -604,9 +604,10 @@ async fn download(
     cells: Vec<i64>,
     sheet: Option<ExportSheet>,
     title: &str,
+    today: chrono::NaiveDate,
 ) -> Result<Response, AppError> {
     let tables = tables(pool, ward, &cells, sheet).await?;
-    let day = vn_date(chrono::Utc::now()).format("%Y-%m-%d");
+    let day = today.format("%Y-%m-%d");
     let (bytes, mime, name) = tokio::task::spawn_blocking({
         let title = title.to_string();
         move || match sheet {
@@ -657,6 +658,7 @@ async fn download(
 /// `GET /export/cells/{cell}/{all.xlsx | <sheet>.csv}`: whoever may read the cell.
 pub async fn cell_export(
     State(pool): State<Pool>,
+    State(clock): State<crate::core::clock::Clock>,
     session: AuthSession,
     Path((cell, file)): Path<(i64, String)>,
 ) -> Response {
@@ -673,6 +675,7 @@ pub async fn cell_export(
             vec![scope.cell_id],
             sheet,
             &scope.name,
+            clock.today(),
         )
         .await
     };
@@ -683,6 +686,7 @@ pub async fn cell_export(
 /// (the committee, or a viewer of the ward).
 pub async fn ward_export(
     State(pool): State<Pool>,
+    State(clock): State<crate::core::clock::Clock>,
     session: AuthSession,
     Path((ward, file)): Path<(i64, String)>,
 ) -> Response {
@@ -693,7 +697,7 @@ pub async fn ward_export(
             .ok_or(AppError::Unauthenticated)?;
         let (name, cells) = caller.read_ward_cells(&pool, ward).await?;
         let sheet = parse_file(&file)?;
-        download(&pool, ward, cells, sheet, &name).await
+        download(&pool, ward, cells, sheet, &name, clock.today()).await
     };
     run.await.unwrap_or_else(refuse)
 }

@@ -8,15 +8,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use tokio::sync::Semaphore;
 
 use super::check::{self, Cancelled, Context, Plan, Progress};
 use super::model::*;
 use super::read::{self, Headers, Sheet};
 use super::repo;
+use crate::core::clock::{Clock, vn_date};
 use crate::error::AppError;
-use crate::server::db::{Pool, now};
+use crate::server::db::Pool;
 use crate::server::scope::CellScope;
 
 /// Work going on now, by database and job id (tests run several databases in one process).
@@ -221,7 +222,8 @@ pub struct Work {
     pub encoding: String,
     pub kind: ImportKind,
     pub mapping: Vec<Option<Field>>,
-    pub today: NaiveDate,
+    /// The app's clock: the check's "today" and every time the job records.
+    pub clock: Clock,
     /// Write when the check passes (or only check).
     pub commit: bool,
 }
@@ -263,6 +265,7 @@ pub async fn run(pool: &Pool, work: &Work, progress: &Arc<Progress>) -> JobState
                 preview: &plan.preview,
                 failure: None,
             },
+            work.clock.now(),
         )
         .await;
         if let Err(e) = saved {
@@ -271,7 +274,17 @@ pub async fn run(pool: &Pool, work: &Work, progress: &Arc<Progress>) -> JobState
         }
         return state;
     }
-    match repo::apply(pool, &work.cell, work.job_id, work.user_id, &plan, progress).await {
+    match repo::apply(
+        pool,
+        &work.cell,
+        work.job_id,
+        work.user_id,
+        work.clock.now(),
+        &plan,
+        progress,
+    )
+    .await
+    {
         Ok(()) => {
             remove_file(&work.file_path);
             JobState::Done
@@ -286,7 +299,7 @@ pub async fn run(pool: &Pool, work: &Work, progress: &Arc<Progress>) -> JobState
 
 async fn end(pool: &Pool, work: &Work, state: JobState, problem: Option<&FileProblem>) -> JobState {
     remove_file(&work.file_path);
-    if let Err(e) = repo::finish(pool, work.job_id, state, problem).await {
+    if let Err(e) = repo::finish(pool, work.job_id, state, problem, work.clock.now()).await {
         tracing::error!(error = %e, "cannot record the end of an import");
     }
     state
@@ -306,7 +319,7 @@ async fn check_file(
         })?;
     let work = work.clone();
     let progress = progress.clone();
-    let now = now();
+    let now = work.clock.now();
     let joined = tokio::task::spawn_blocking(move || {
         progress.total.store(0, Ordering::Relaxed);
         let counter = |n: u64| progress.done.store(n, Ordering::Relaxed);
@@ -330,7 +343,7 @@ async fn check_file(
             mapping: &mapping,
             headers: &headers,
             existing: &existing,
-            today: work.today,
+            today: vn_date(now),
             now,
             file_name: &work.file_name,
         };
@@ -348,16 +361,23 @@ async fn check_file(
 
 /// Jobs the server was working on when it stopped are failed; files nobody came back to
 /// for a day are deleted.
-pub async fn sweep(pool: &Pool) -> sqlx::Result<()> {
+pub async fn sweep(pool: &Pool, now: DateTime<Utc>) -> sqlx::Result<()> {
     for (id, path) in repo::interrupted_jobs(pool).await? {
         if live(pool, id).is_none() {
             remove_file(&path);
-            repo::finish(pool, id, JobState::Failed, Some(&FileProblem::Interrupted)).await?;
+            repo::finish(
+                pool,
+                id,
+                JobState::Failed,
+                Some(&FileProblem::Interrupted),
+                now,
+            )
+            .await?;
         }
     }
-    for (id, path) in repo::stale_jobs(pool, now() - chrono::Duration::hours(24)).await? {
+    for (id, path) in repo::stale_jobs(pool, now - chrono::Duration::hours(24)).await? {
         remove_file(&path);
-        repo::finish(pool, id, JobState::Cancelled, None).await?;
+        repo::finish(pool, id, JobState::Cancelled, None, now).await?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use sqlx::QueryBuilder;
 use super::check::{Existing, ExistingHousehold, ExistingMember, HouseholdRef, Plan, Progress};
 use super::model::*;
 use crate::features::org::model::{HouseholdTag, MemberStatus, fold};
-use crate::server::db::{Db, Pool, now};
+use crate::server::db::{Db, Pool};
 use crate::server::scope::CellScope;
 
 /// An import job as stored.
@@ -83,10 +83,11 @@ pub struct NewJob<'a> {
     pub format: &'a str,
     pub encoding: &'a str,
     pub sheet: &'a str,
+    pub at: DateTime<Utc>,
 }
 
 pub async fn create_job(pool: &Pool, j: NewJob<'_>) -> sqlx::Result<i64> {
-    let at = now();
+    let at = j.at;
     sqlx::query_scalar(
         "INSERT INTO import_jobs (ward_id, cell_id, user_id, file_name, file_path, file_size, format, encoding, sheet, \
          state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'uploaded', $10, $10) RETURNING id",
@@ -134,6 +135,7 @@ pub async fn set_choice(
     kind: ImportKind,
     mapping: &[Option<Field>],
     state: JobState,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE import_jobs SET sheet = $1, encoding = $2, kind = $3, mapping_json = $4, state = $5, \
@@ -145,7 +147,7 @@ pub async fn set_choice(
     .bind(kind.code())
     .bind(serde_json::to_string(mapping).unwrap_or_else(|_| "[]".into()))
     .bind(state.code())
-    .bind(now())
+    .bind(now)
     .bind(id)
     .execute(pool)
     .await?;
@@ -159,11 +161,12 @@ pub async fn transition(
     id: i64,
     from: &[JobState],
     to: JobState,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let mut qb = QueryBuilder::<Db>::new("UPDATE import_jobs SET state = ");
     qb.push_bind(to.code())
         .push(", cancel_requested = 0, updated_at = ")
-        .push_bind(now())
+        .push_bind(now)
         .push(" WHERE id = ")
         .push_bind(id)
         .push(" AND state IN (");
@@ -186,8 +189,13 @@ pub struct Outcome<'a> {
     pub failure: Option<&'a FileProblem>,
 }
 
-pub async fn save_outcome(pool: &Pool, id: i64, o: Outcome<'_>) -> sqlx::Result<()> {
-    let finished = o.state.finished().then(now);
+pub async fn save_outcome(
+    pool: &Pool,
+    id: i64,
+    o: Outcome<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let finished = o.state.finished().then_some(now);
     sqlx::query(
         "UPDATE import_jobs SET state = $1, rows_total = $2, counts_json = $3, errors_total = $4, errors_json = $5, \
          preview_json = $6, failure = $7, updated_at = $8, finished_at = $9 WHERE id = $10",
@@ -199,7 +207,7 @@ pub async fn save_outcome(pool: &Pool, id: i64, o: Outcome<'_>) -> sqlx::Result<
     .bind(serde_json::to_string(o.errors).unwrap_or_else(|_| "[]".into()))
     .bind(serde_json::to_string(o.preview).unwrap_or_else(|_| "[]".into()))
     .bind(o.failure.map(|f| serde_json::to_string(f).unwrap_or_default()).unwrap_or_default())
-    .bind(now())
+    .bind(now)
     .bind(finished)
     .bind(id)
     .execute(pool)
@@ -213,22 +221,23 @@ pub async fn finish(
     id: i64,
     state: JobState,
     failure: Option<&FileProblem>,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE import_jobs SET state = $1, failure = $2, file_path = '', updated_at = $3, finished_at = $3 WHERE id = $4",
     )
     .bind(state.code())
     .bind(failure.map(|f| serde_json::to_string(f).unwrap_or_default()).unwrap_or_default())
-    .bind(now())
+    .bind(now)
     .bind(id)
     .execute(pool)
     .await?;
     Ok(())
 }
 
-pub async fn request_cancel(pool: &Pool, id: i64) -> sqlx::Result<()> {
+pub async fn request_cancel(pool: &Pool, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query("UPDATE import_jobs SET cancel_requested = 1, updated_at = $1 WHERE id = $2")
-        .bind(now())
+        .bind(now)
         .bind(id)
         .execute(pool)
         .await?;
@@ -288,9 +297,9 @@ pub async fn save_mapping(
     kind: ImportKind,
     headers: &[String],
     mapping: &[Option<Field>],
+    at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let mut tx = crate::server::db::begin_write(pool).await?;
-    let at = now();
     for (h, f) in headers.iter().zip(mapping) {
         let key = super::read::header_key(h);
         if key.is_empty() {
@@ -395,6 +404,7 @@ pub async fn apply(
     cell: &CellScope,
     job_id: i64,
     user_id: i64,
+    at: DateTime<Utc>,
     plan: &Plan,
     progress: &Progress,
 ) -> Result<(), ApplyError> {
@@ -402,7 +412,6 @@ pub async fn apply(
     let total = plan.members.len() + plan.households.len() + plan.assignments.len();
     progress.total.store(total.max(1) as u64, Ordering::Relaxed);
     progress.done.store(0, Ordering::Relaxed);
-    let at = now();
     let ward = cell.ward_id;
     // The write lock is taken at once, so the ids counted next stay free.
     let mut tx = crate::server::db::begin_write(pool).await?;
@@ -673,6 +682,7 @@ pub async fn apply(
             entity_id: Some(cell.cell_id),
             before: None,
             after: Some(&summary),
+            at,
         },
     )
     .await?;
@@ -682,7 +692,7 @@ pub async fn apply(
     )
     .bind(plan.counts.rows as i64)
     .bind(serde_json::to_string(&plan.counts).unwrap_or_else(|_| "{}".into()))
-    .bind(now())
+    .bind(at)
     .bind(job_id)
     .execute(&mut *tx)
     .await?;

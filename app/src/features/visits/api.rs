@@ -6,11 +6,8 @@ use leptos::prelude::*;
 use super::model::*;
 use crate::error::AppError;
 
-/// Today in Vietnam, by the server's clock: what "due" and "today" mean everywhere.
 #[cfg(feature = "ssr")]
-pub fn today() -> chrono::NaiveDate {
-    crate::ui::format::vn_date(chrono::Utc::now())
-}
+use crate::server::state::{clock, today};
 
 /// The households the signed-in member looks after now, most in need of a visit first.
 #[server(endpoint = "visits/my_households")]
@@ -19,7 +16,7 @@ pub async fn get_my_households() -> Result<MyHouseholds, AppError> {
     use crate::server::{scope::*, state::pool};
     answer(async {
         let caller = Caller::require().await?;
-        let today = today();
+        let today = today()?;
         let member = caller.me.member_id.filter(|_| caller.me.has(Role::Member));
         let pool = pool()?;
         let standing = match member {
@@ -65,7 +62,7 @@ pub async fn get_household_visits(household: i64) -> Result<HouseholdVisits, App
         } else {
             caller.read_cell(&pool, cell_id).await?
         };
-        super::repo::household_visits(&pool, &scope, household, today(), can_log)
+        super::repo::household_visits(&pool, &scope, household, today()?, can_log)
             .await?
             .ok_or(AppError::NotFound)
     })
@@ -118,7 +115,7 @@ async fn log(
         .await?
         .ok_or(AppError::Forbidden)?;
     let scope = cell_scope_unchecked(pool, cell_id).await?;
-    let today = today();
+    let today = today()?;
     let campaigns = repo::active_campaigns(pool, &scope, today).await?;
     let new = parse_visit(visit, today, &campaigns)?;
     let stored = repo::log_visit(
@@ -127,6 +124,7 @@ async fn log(
         repo::Visitor {
             member_id,
             user_id: caller.user_id(),
+            at: clock()?.now(),
         },
         &new,
     )
@@ -174,7 +172,7 @@ pub async fn get_cell_coverage(cell: i64) -> Result<CellCoverage, AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;
-        Ok(super::repo::cell_coverage(&pool, &scope, today()).await?)
+        Ok(super::repo::cell_coverage(&pool, &scope, today()?).await?)
     })
     .await
 }

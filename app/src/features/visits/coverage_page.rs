@@ -30,15 +30,14 @@ pub fn CoveragePage() -> impl IntoView {
     }
 }
 
+/// A rate as a bar, coloured by how it reads (`tone`; by the rate alone when not given).
 #[component]
-pub fn RateBar(percent: i64, label: String) -> impl IntoView {
-    let tone = if percent >= 90 {
-        "ok"
-    } else if percent >= 60 {
-        "warn"
-    } else {
-        "alert"
-    };
+pub fn RateBar(
+    percent: i64,
+    label: String,
+    #[prop(optional)] tone: Option<RateTone>,
+) -> impl IntoView {
+    let tone = tone.unwrap_or_else(|| RateTone::of_rate(percent)).code();
     view! {
         <div
             class=format!("coverage__bar coverage__bar--{tone}")
@@ -62,6 +61,8 @@ fn CoverageView(c: CellCoverage) -> impl IntoView {
     );
     let pct = percent(c.visited, c.due);
     let today = c.today;
+    let this_month = month_start(today, 0);
+    let tone = RateTone::of(pct, this_month, today);
     let quiet = c.quiet_members.len();
     view! {
         <section class="visit-coverage">
@@ -89,9 +90,12 @@ fn CoverageView(c: CellCoverage) -> impl IntoView {
             <div class="coverage">
                 <div class="coverage__label">
                     <span>{t!(i18n, visits.coverage_bar)}</span>
-                    <strong>{pct}"%"</strong>
+                    <strong>
+                        {pct}"%"
+                        {(tone == RateTone::New).then(|| view! { <span class="badge badge--info">{t!(i18n, visits.month_begun)}</span> })}
+                    </strong>
                 </div>
-                <RateBar percent=pct label=t_string!(i18n, visits.coverage_bar).to_string() />
+                <RateBar percent=pct tone label=t_string!(i18n, visits.coverage_bar).to_string() />
             </div>
 
             <h2 class="visit-coverage__heading">{t!(i18n, visits.by_month)}</h2>
@@ -110,6 +114,8 @@ fn CoverageView(c: CellCoverage) -> impl IntoView {
                     {c.months.into_iter().map(|m| {
                         let p = percent(m.visited, m.due);
                         let label = month_label(m.year, m.month);
+                        let start = chrono::NaiveDate::from_ymd_opt(m.year, m.month, 1).unwrap_or(today);
+                        let tone = RateTone::of(p, start, today);
                         view! {
                             <tr>
                                 <th scope="row" class="table__title">{label.clone()}</th>
@@ -118,7 +124,8 @@ fn CoverageView(c: CellCoverage) -> impl IntoView {
                                 <td data-label=move || t_string!(i18n, visits.rate)>
                                     <span class="visit-months__rate">
                                         <strong>{p}"%"</strong>
-                                        <RateBar percent=p label=format!("{} {label}", t_string!(i18n, visits.rate)) />
+                                        <RateBar percent=p tone label=format!("{} {label}", t_string!(i18n, visits.rate)) />
+                                        {(tone == RateTone::New).then(|| view! { <span class="badge badge--info">{t!(i18n, visits.month_begun)}</span> })}
                                     </span>
                                 </td>
                                 <td class="num" data-label=move || t_string!(i18n, visits.visits_count)>{format::int(m.visits)}</td>

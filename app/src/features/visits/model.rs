@@ -145,6 +145,57 @@ pub fn same_month(day: NaiveDate, today: NaiveDate) -> bool {
     day.year() == today.year() && day.month() == today.month()
 }
 
+/// The days at the start of a month in which its visits so far are not judged: a month
+/// that has only just begun shows "tháng mới bắt đầu", not a failing rate.
+pub const NEW_MONTH_DAYS: u32 = 7;
+
+/// Whether `today` is in the first days of its month.
+pub fn month_just_begun(today: NaiveDate) -> bool {
+    today.day() <= NEW_MONTH_DAYS
+}
+
+/// How a month's share of households visited reads: judged by its rate, or not yet
+/// (the current month in its first days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateTone {
+    Ok,
+    Warn,
+    Alert,
+    /// The month has only just begun.
+    New,
+}
+
+impl RateTone {
+    /// The tone of `percent` for the month starting on `month_start`, seen on `today`.
+    pub fn of(percent: i64, month_start: NaiveDate, today: NaiveDate) -> Self {
+        if same_month(month_start, today) && month_just_begun(today) {
+            Self::New
+        } else {
+            Self::of_rate(percent)
+        }
+    }
+
+    /// The tone of a rate over a period that is over (or judged as it stands).
+    pub fn of_rate(percent: i64) -> Self {
+        if percent >= 90 {
+            Self::Ok
+        } else if percent >= 60 {
+            Self::Warn
+        } else {
+            Self::Alert
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Warn => "warn",
+            Self::Alert => "alert",
+            Self::New => "new",
+        }
+    }
+}
+
 /// An open concern, as shown on a member's card.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenConcern {
@@ -867,6 +918,34 @@ mod tests {
         let mut list = vec![c, a, b];
         order_by_need(&mut list);
         assert_eq!(ids(&list), vec![9, 12, 13]);
+    }
+
+    #[test]
+    fn a_month_in_its_first_days_is_not_judged() {
+        let first = day(2026, 12, 1);
+        assert!(month_just_begun(first));
+        assert!(month_just_begun(day(2026, 12, 7)));
+        assert!(!month_just_begun(day(2026, 12, 8)));
+        // This month on its first day: not judged, even at 0 %.
+        assert_eq!(RateTone::of(0, day(2026, 12, 1), first), RateTone::New);
+        // Last month is judged as it ended.
+        assert_eq!(RateTone::of(0, day(2026, 11, 1), first), RateTone::Alert);
+        assert_eq!(RateTone::of(75, day(2026, 11, 1), first), RateTone::Warn);
+        assert_eq!(RateTone::of(95, day(2026, 11, 1), first), RateTone::Ok);
+        // Later in the month, the month is judged.
+        assert_eq!(
+            RateTone::of(10, day(2026, 12, 1), day(2026, 12, 20)),
+            RateTone::Alert
+        );
+        // 29 February and 31 December are ordinary days of their month.
+        assert_eq!(
+            RateTone::of(10, day(2028, 2, 1), day(2028, 2, 29)),
+            RateTone::Alert
+        );
+        assert_eq!(
+            RateTone::of(10, day(2027, 1, 1), day(2027, 1, 1)),
+            RateTone::New
+        );
     }
 
     #[test]

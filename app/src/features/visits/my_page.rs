@@ -69,6 +69,7 @@ fn MyHouseholdsView(d: MyHouseholds) -> impl IntoView {
         <section class="visits-summary" data-today=d.today.to_string()>
             <p class="visits-summary__line">
                 {t!(i18n, visits.summary, month = month.clone(), visited = visited, total = total)}
+                {month_just_begun(d.today).then(|| view! { " "<span class="badge badge--info">{t!(i18n, visits.month_begun)}</span> })}
             </p>
             <div
                 class="visits-progress"

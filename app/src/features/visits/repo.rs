@@ -235,6 +235,8 @@ pub async fn find_visit(pool: &Pool, client_id: &str) -> sqlx::Result<Option<Sto
 pub struct Visitor {
     pub member_id: i64,
     pub user_id: i64,
+    /// When the visit is logged.
+    pub at: DateTime<Utc>,
 }
 
 /// What the audit log keeps of a logged visit.
@@ -257,7 +259,7 @@ pub async fn log_visit(
     who: Visitor,
     v: &NewVisit,
 ) -> sqlx::Result<StoredVisit> {
-    let now = crate::server::db::now();
+    let now = who.at;
     let mut tx = crate::server::db::begin_write(pool).await?;
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO visits (ward_id, cell_id, household_id, member_id, client_id, visited_on, kind, \
@@ -324,6 +326,7 @@ pub async fn log_visit(
                     concerns: v.concerns.len(),
                     hot_spot: v.hot_spot,
                 }),
+                at: now,
             },
         )
         .await?;
@@ -375,6 +378,7 @@ async fn set_hot_spot(
             entity_id: Some(household_id),
             before: Some(&serde_json::json!({ "hot_spot": before })),
             after: Some(&serde_json::json!({ "hot_spot": level })),
+            at: now,
         },
     )
     .await
@@ -761,8 +765,9 @@ pub async fn seed_demo_campaigns(
     tx: &mut Tx<'_>,
     ward_id: i64,
     first_cell: Option<i64>,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let today = vn_date(now);
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today);
     // (cell, code, title, from, until)
     type Campaign<'a> = (Option<i64>, &'a str, &'a str, NaiveDate, Option<NaiveDate>);
@@ -811,7 +816,6 @@ pub async fn seed_demo_campaigns(
             Some(today - chrono::Duration::days(90)),
         ),
     ];
-    let now = crate::server::db::now();
     let mut qb = QueryBuilder::<Db>::new(
         "INSERT INTO campaigns (ward_id, cell_id, code, name, starts_on, ends_on, position, created_at) ",
     );

@@ -1,0 +1,4 @@
+//! The shared core under every feature: what the whole app agrees on and nothing in it
+//! depends on a feature.
+
+pub mod clock;
