@@ -16,6 +16,10 @@ pub enum Problem {
     TooLong {
         max: u32,
     },
+    /// A request or file larger than allowed, in kilobytes.
+    TooLarge {
+        max_kb: u64,
+    },
     OutOfRange {
         min: i64,
         max: i64,
@@ -79,6 +83,7 @@ impl AppError {
 /// The Vietnamese name of an input field, as used in messages.
 pub fn field_name_vi(field: &str) -> &str {
     match field {
+        "request" => "Yêu cầu",
         "username" => "Tên đăng nhập",
         "password" => "Mật khẩu",
         "query" => "Từ khóa tìm kiếm",
@@ -151,6 +156,7 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
     match problem {
         Problem::Required => format!("{name}: cần nhập."),
         Problem::TooLong { max } => format!("{name}: dài quá {max} ký tự."),
+        Problem::TooLarge { max_kb } => format!("{name}: quá lớn, tối đa {} KB.", max_kb),
         Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),

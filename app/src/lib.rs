@@ -60,6 +60,8 @@ pub fn mark_hydrated() {
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::csp::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html>

@@ -2,6 +2,8 @@
 //! `router(state)` builds the whole app so that tests can call it without a socket.
 
 pub mod cli;
+pub mod guards;
+pub mod handlers;
 pub mod page_cache;
 pub mod telemetry;
 
@@ -12,21 +14,16 @@ use std::time::Duration;
 use app::core::clock::Clock;
 use app::features::reviews::export as reviews;
 use app::features::transfer::{export, job as imports};
-use app::server::auth::Backend;
+use app::server::auth::{Backend, SESSION_IDLE_DAYS};
 use app::server::db::{self, Pool};
 use app::server::{AppState, demo};
 use app::{App, shell};
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
-use leptos_axum::{
-    AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context,
-};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -35,9 +32,6 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
-
-/// How long a session lasts without use.
-const SESSION_IDLE_DAYS: i64 = 30;
 
 /// The Leptos options from the environment, with this app's defaults: production mode,
 /// and hashed asset names when the build left a hash file beside the binary.
@@ -85,7 +79,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
     let options = state.leptos_options.clone();
     let routes = routes();
 
-    let sessions = SessionManagerLayer::new(store)
+    let sessions = SessionManagerLayer::new(store.clone())
         .with_name("ganbo_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -94,6 +88,7 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             SESSION_IDLE_DAYS,
         )));
     let auth = AuthManagerLayerBuilder::new(Backend::new(state.pool.clone()), sessions).build();
+    let lifetime = axum::middleware::from_fn_with_state(state.clock, guards::session_lifetime);
 
     let context = {
         let state = state.clone();
@@ -104,9 +99,12 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .route("/api/board/events/{cell}", get(board_events))
-        .route("/files/concerns/{file}", get(concern_file))
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .route("/api/board/events/{cell}", get(handlers::board_events))
+        .route("/files/concerns/{file}", get(handlers::concern_file))
+        .route(
+            "/api/{*fn_name}",
+            get(handlers::server_fn).post(handlers::server_fn),
+        )
         .route("/export/cells/{cell}/{file}", get(export::cell_export))
         .route("/export/wards/{ward}/{file}", get(export::ward_export))
         .route(
@@ -125,8 +123,11 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-        .layer(axum::middleware::map_response(refused_arguments_are_422))
-        .layer(axum::middleware::from_fn(guard_uploads))
+        .layer(axum::middleware::map_response(
+            guards::refused_arguments_are_422,
+        ))
+        .layer(axum::middleware::from_fn(guards::page_redirects))
+        .layer(axum::middleware::from_fn(guards::guard_uploads))
         .layer(axum::middleware::from_fn_with_state(
             (
                 page_cache::PageCache::default(),
@@ -135,7 +136,12 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             ),
             page_cache::serve,
         ))
-        .layer(auth);
+        .layer(lifetime)
+        .layer(auth)
+        .layer(axum::Extension(store))
+        .layer(axum::middleware::from_fn(guards::time_limits))
+        .layer(axum::middleware::from_fn(guards::body_limits))
+        .layer(axum::middleware::from_fn(guards::same_origin_writes));
 
     let pkg_cache = if options.hash_files {
         "public, max-age=31536000, immutable"
@@ -155,174 +161,17 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
         ));
 
     Router::new()
-        .route("/health", get(health))
+        .route("/health", get(handlers::health))
         .merge(pkg)
         .merge(pages)
         .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn_with_state(
+            secure_cookies(),
+            guards::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::new())
         .with_state(state)
-}
-
-async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
-}
-
-/// An upload that is not multipart form data with a boundary is refused before the server
-/// function's decoder sees it.
-async fn guard_uploads(req: Request<Body>, next: axum::middleware::Next) -> Response {
-    if let Some(refused) = export::refuse_bad_upload(req.uri().path(), req.headers()) {
-        return refused;
-    }
-    next.run(req).await
-}
-
-/// `GET /api/board/events/{cell}`: the cell's live changes as server-sent events, for those
-/// who may read the cell. Ends when the server shuts down.
-async fn board_events(
-    State(state): State<AppState>,
-    Path(cell): Path<i64>,
-    auth: axum_login::AuthSession<Backend>,
-) -> Response {
-    use app::server::scope::Caller;
-    use axum::response::sse::{Event, KeepAlive, Sse};
-    use futures_util::StreamExt;
-    use tokio_stream::wrappers::BroadcastStream;
-
-    let Some(user) = auth.user else {
-        return (StatusCode::UNAUTHORIZED, "Bạn cần đăng nhập để tiếp tục.").into_response();
-    };
-    let caller = Caller { me: user.me };
-    if let Err(e) = caller.read_cell(&state.pool, cell).await {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
-        return (status, e.to_string()).into_response();
-    }
-    let events = BroadcastStream::new(state.live.subscribe(cell)).map(|message| {
-        Ok::<_, std::convert::Infallible>(match message {
-            Ok(json) => Event::default().data(json.as_ref()),
-            // Fell behind: the board reloads rather than miss a change.
-            Err(_) => Event::default().event("reload").data(""),
-        })
-    });
-    let closing = state.live.closing();
-    Sse::new(events.take_until(closing))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
-}
-
-/// `GET /files/concerns/{file}`: a file attached to a concern's step, for those who may read
-/// the concern. Sent as a download with the type its bytes were checked to be, never run
-/// by the browser in the page's origin.
-async fn concern_file(
-    State(state): State<AppState>,
-    Path(file): Path<i64>,
-    auth: axum_login::AuthSession<Backend>,
-) -> Response {
-    use app::features::concerns::{access::access, repo};
-    use app::server::scope::Caller;
-
-    let Some(user) = auth.user else {
-        return (StatusCode::UNAUTHORIZED, "Bạn cần đăng nhập để tiếp tục.").into_response();
-    };
-    let caller = Caller { me: user.me };
-    let stored = match repo::file(&state.pool, file).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return (StatusCode::FORBIDDEN, "Không có quyền.").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read a concern file");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    if let Err(e) = access(&caller, &state.pool, stored.concern_id).await {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
-        return (status, e.to_string()).into_response();
-    }
-    let ascii: String = stored
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        percent_encode(&stored.name)
-    );
-    (
-        [
-            (header::CONTENT_TYPE, stored.kind.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "sandbox; default-src 'none'".to_string(),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        stored.bytes,
-    )
-        .into_response()
-}
-
-/// RFC 5987 encoding of a file name for `filename*`.
-fn percent_encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-/// Arguments that do not parse (`cell=abc`) are refused before the server function runs, so
-/// its `answer` never gives the refusal its status and it would leave as a 500. It is the
-/// caller's mistake: 422, like every other refused input. (Only 500s are looked at.)
-async fn refused_arguments_are_422(res: Response) -> Response {
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    if matches!(
-        serde_json::from_slice::<app::error::AppError>(&bytes),
-        Ok(app::error::AppError::Invalid { .. })
-    ) {
-        parts.status = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Response::from_parts(parts, Body::from(bytes))
-}
-
-/// `GET /health`: 200 when the database answers, 503 otherwise.
-async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(&state.pool)
-        .await
-    {
-        Ok(_) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"status":"ok"}"#,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::CONTENT_TYPE, "application/json")],
-                r#"{"status":"database unavailable"}"#,
-            )
-                .into_response()
-        }
-    }
 }
 
 pub fn print_demo_accounts() {

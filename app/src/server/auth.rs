@@ -185,6 +185,14 @@ pub async fn verify_password(
         .await
 }
 
+/// The session key holding when the person signed in (RFC 3339).
+pub const SIGNED_IN_AT: &str = "signed_in_at";
+
+/// A session ends this long after signing in, however often it is used (it also ends
+/// after [`SESSION_IDLE_DAYS`] without use).
+pub const SESSION_MAX_DAYS: i64 = 90;
+pub const SESSION_IDLE_DAYS: i64 = 30;
+
 /// How many failures within [`THROTTLE_WINDOW_MINUTES`] lock a username, and an address.
 pub const MAX_FAILURES_PER_USERNAME: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;

@@ -99,6 +99,10 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                     let max = *max;
                     td_string!(l, errors.too_long, field, max).to_string()
                 }
+                Problem::TooLarge { max_kb } => {
+                    let max = crate::ui::format::int(*max_kb as i64);
+                    td_string!(l, errors.too_large, field, max).to_string()
+                }
                 Problem::OutOfRange { min, max } => {
                     let (min, max) = (*min, *max);
                     td_string!(l, errors.out_of_range, field, min, max).to_string()

@@ -48,25 +48,30 @@ pub async fn empty_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.sqlite", dir.path().display());
     let pool = db::open_and_migrate(&url).await.unwrap();
-    let store = ganbo_server::session_store(&pool).await.unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("ganbo")
-        .site_root("target/site")
-        .build();
-    let router = ganbo_server::router(
-        AppState {
-            pool: pool.clone(),
-            leptos_options: options,
-            live: Default::default(),
-            clock: clock(),
-        },
-        store,
-    );
+    let router = router_on(&pool, clock()).await;
     TestApp {
         router,
         pool,
         _dir: dir,
     }
+}
+
+/// The whole router on a database, with a clock.
+pub async fn router_on(pool: &Pool, clock: Clock) -> Router {
+    let store = ganbo_server::session_store(pool).await.unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("ganbo")
+        .site_root("target/site")
+        .build();
+    ganbo_server::router(
+        AppState {
+            pool: pool.clone(),
+            leptos_options: options,
+            live: Default::default(),
+            clock,
+        },
+        store,
+    )
 }
 
 pub struct TestApp {
@@ -99,6 +104,11 @@ pub async fn read(res: Response<Body>) -> Answer {
 }
 
 impl TestApp {
+    /// Sends a request as it is.
+    pub async fn send(&self, req: Request<Body>) -> Answer {
+        read(self.router.clone().oneshot(req).await.unwrap()).await
+    }
+
     /// Calls a server function the way the app's own client does (form-encoded, JSON back).
     pub async fn call(
         &self,
