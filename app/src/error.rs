@@ -26,6 +26,8 @@ pub enum Problem {
     },
     BadFormat,
     UnknownChoice,
+    /// The same item given twice where each may come once.
+    Duplicate,
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
@@ -45,8 +47,16 @@ pub enum AppError {
     NotFound,
     #[error("Tên đăng nhập hoặc mật khẩu không đúng.")]
     BadCredentials,
-    #[error("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")]
-    TooManyAttempts { minutes: u32 },
+    #[error(
+        "Đăng nhập sai quá nhiều lần. Có thể thử lại lúc {until} (sau {minutes} phút), hoặc nhờ bí thư chi bộ mở khóa."
+    )]
+    TooManyAttempts {
+        minutes: u32,
+        /// When sign-in opens again, as 14:35 in Vietnam.
+        until: String,
+    },
+    #[error("Máy chủ đang bận. Vui lòng thử lại sau {seconds} giây.")]
+    Busy { seconds: u32 },
     #[error("{}", invalid_vi(field, problem))]
     Invalid { field: String, problem: Problem },
     #[error("Dữ liệu đã được người khác thay đổi. Vui lòng tải lại và thử lại.")]
@@ -73,9 +83,18 @@ impl AppError {
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::Invalid { .. } => 422,
-            Self::TooManyAttempts { .. } => 429,
+            Self::TooManyAttempts { .. } | Self::Busy { .. } => 429,
             Self::Internal => 500,
             Self::Transport(_) => 502,
+        }
+    }
+
+    /// For an answer of 429: after how many seconds to try again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::TooManyAttempts { minutes, .. } => Some(minutes.saturating_mul(60)),
+            Self::Busy { seconds } => Some(*seconds),
+            _ => None,
         }
     }
 }
@@ -160,6 +179,7 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::OutOfRange { min, max } => format!("{name}: phải từ {min} đến {max}."),
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
+        Problem::Duplicate => format!("{name}: có mục bị lặp lại."),
         Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(
             "{name}: phải từ {} đến {}.",
@@ -225,7 +245,10 @@ mod tests {
 
     #[test]
     fn errors_survive_the_wire() {
-        let e = AppError::TooManyAttempts { minutes: 15 };
+        let e = AppError::TooManyAttempts {
+            minutes: 15,
+            until: "14:35".into(),
+        };
         let bytes = e.ser();
         assert_eq!(AppError::de(bytes), e);
     }

@@ -142,7 +142,6 @@ async fn import_bytes(
         &ins.encoding,
         ins.kind,
         &ins.mapping,
-        JobState::Checking,
         now(),
     )
     .await

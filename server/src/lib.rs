@@ -15,6 +15,7 @@ use app::core::clock::Clock;
 use app::features::reviews::export as reviews;
 use app::features::transfer::{export, job as imports};
 use app::server::auth::{Backend, SESSION_IDLE_DAYS};
+use app::server::client_addr::TrustedProxies;
 use app::server::db::{self, Pool};
 use app::server::{AppState, demo};
 use app::{App, shell};
@@ -190,6 +191,10 @@ pub async fn serve(database_url: &str, seed_demo: bool, clock: Clock) -> ExitCod
         Ok(o) => o,
         Err(e) => return cli::fail(e),
     };
+    let trusted_proxies = match TrustedProxies::from_env() {
+        Ok(t) => t,
+        Err(e) => return cli::fail(e),
+    };
     let pool = match db::open_and_migrate(database_url).await {
         Ok(p) => p,
         Err(e) => return cli::fail(e),
@@ -234,6 +239,7 @@ pub async fn serve(database_url: &str, seed_demo: bool, clock: Clock) -> ExitCod
         leptos_options: options,
         live: Default::default(),
         clock,
+        trusted_proxies,
     };
     let live = state.live.clone();
     let app = router(state, store);

@@ -971,3 +971,106 @@ fn this_year() -> i32 {
 fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
+
+#[tokio::test]
+async fn a_member_who_handed_a_household_over_reads_its_concern_but_the_steps_pass_on() {
+    let app = app().await;
+    let concern = raised_by_member1(&app, "handover-0001").await;
+    let household = own_household(&app, "member1").await;
+    let member2 = app.member_of("member2").await;
+    // The secretary hands the household to member2.
+    let secretary = app.sign_in("secretary1").await;
+    let version = app
+        .id(&format!(
+            "SELECT version FROM households WHERE id = {household}"
+        ))
+        .await;
+    let res = app
+        .call_json(
+            "board/move",
+            serde_json::json!({ "request": {
+                "household": household, "to": member2, "version": version, "reason": "Chuyển nhà"
+            } }),
+            Some(&secretary),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // member1 still reads the concern they raised, to see its answer…
+    let member1 = app.sign_in("member1").await;
+    let res = app
+        .call(
+            "concerns/get",
+            &[("concern", concern.to_string())],
+            Some(&member1),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // …but no longer reports it: that is member2's step now.
+    let res = app
+        .call(
+            "concerns/step",
+            &step_args(concern, "report", 1, ""),
+            Some(&member1),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert_eq!(state(&app, concern).await, "raised");
+    let m2 = app.sign_in("member2").await;
+    let res = app
+        .call(
+            "concerns/step",
+            &step_args(concern, "report", 1, ""),
+            Some(&m2),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(state(&app, concern).await, "reported");
+}
+
+#[tokio::test]
+async fn a_member_transferred_out_loses_their_households_at_once() {
+    let app = app().await;
+    let household = own_household(&app, "member1").await;
+    let cookie = app.sign_in("member1").await;
+    let res = app
+        .call(
+            "visits/household",
+            &[("household", household.to_string())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    // Transferred out (their assignments not yet ended by anyone): nothing of the
+    // household is theirs any more, from the next request on.
+    let member = app.member_of("member1").await;
+    sqlx::query("UPDATE members SET status = 'transferred' WHERE id = $1")
+        .bind(member)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = app
+        .call(
+            "visits/household",
+            &[("household", household.to_string())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    let res = app
+        .call(
+            "concerns/raise",
+            &raise_args(household, "gone-0001"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    let mine = app.call("visits/my_households", &[], Some(&cookie)).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(
+        mine.json()["households"].as_array().unwrap().len(),
+        0,
+        "{}",
+        mine.body
+    );
+}

@@ -290,6 +290,26 @@ async fn bad_input_names_its_field_and_changes_nothing() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.json()["Invalid"]["field"], "member");
+    // A member listed twice: refused by name, nothing stored.
+    let own = app.member_of("member1").await;
+    let listed = format!("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = {meeting}");
+    let before = app.id(&listed).await;
+    let res = app
+        .call(
+            "meetings/attendance",
+            &[
+                ("meeting", meeting.to_string()),
+                ("rows[0][member]", own.to_string()),
+                ("rows[0][present]", "1".into()),
+                ("rows[1][member]", own.to_string()),
+            ],
+            Some(&secretary1),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(res.json()["Invalid"]["field"], "member");
+    assert_eq!(res.json()["Invalid"]["problem"], "Duplicate");
+    assert_eq!(app.id(&listed).await, before);
     // A meeting day outside its month.
     let res = app
         .call(

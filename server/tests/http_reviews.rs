@@ -364,6 +364,24 @@ async fn bad_periods_and_sheets_are_refused_in_vietnamese_and_change_nothing() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.id("SELECT COUNT(*) FROM dv213_meetings").await, before);
+    // A ĐV213 member listed twice is refused by name, and nothing is stored.
+    let on_roster = dv213_of(&app, cell).await[0];
+    let res = app
+        .call(
+            "reviews/dv213_meeting",
+            &meeting_args(
+                cell,
+                1,
+                0,
+                &format!("{y}-01-02"),
+                &[(on_roster, true), (on_roster, false)],
+            ),
+            Some(&sec),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(res.json()["Invalid"]["problem"], "Duplicate");
+    assert_eq!(app.id("SELECT COUNT(*) FROM dv213_meetings").await, before);
 }
 
 #[tokio::test]

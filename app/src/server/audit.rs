@@ -4,6 +4,13 @@ use serde::Serialize;
 
 use super::db::Tx;
 
+/// Who makes a change, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Who {
+    pub user_id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
 /// One audited change, written in the same transaction as the change itself.
 pub struct Entry<'a, B: Serialize, A: Serialize> {
     pub ward_id: Option<i64>,

@@ -198,64 +198,170 @@ pub const MAX_FAILURES_PER_USERNAME: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
-/// Whether sign-in is currently refused for this username or address, and for how many
-/// more minutes. Counts failures since the last success for the username.
-pub async fn throttled(
+/// A sign-in that may go ahead (its attempt is recorded, as failed until it succeeds), or
+/// the lock that stops it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    Allowed(i64),
+    Locked(Lock),
+}
+
+/// Sign-in is locked until a moment, for a username or an address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lock {
+    pub until: DateTime<Utc>,
+    /// Whole minutes left, at least one.
+    pub minutes: u32,
+}
+
+impl Lock {
+    fn from_oldest(oldest: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        let until = oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES);
+        let minutes = ((until - now).num_seconds() + 59) / 60;
+        Self {
+            until,
+            minutes: minutes.clamp(1, THROTTLE_WINDOW_MINUTES) as u32,
+        }
+    }
+
+    /// When it opens, as 14:35 in Vietnam.
+    pub fn until_text(&self) -> String {
+        self.until
+            .with_timezone(&crate::core::clock::vietnam())
+            .format("%H:%M")
+            .to_string()
+    }
+}
+
+/// Starts a sign-in attempt. Checking the lock and recording the attempt are one write
+/// transaction, and the attempt counts as a failure until its password is verified, so a
+/// burst of parallel attempts gets no more tries than a slow one.
+pub async fn begin_attempt(
     pool: &Pool,
     username: &str,
     addr: &str,
     now: DateTime<Utc>,
-) -> Result<Option<u32>, sqlx::Error> {
+) -> Result<Attempt, sqlx::Error> {
+    let mut tx = super::db::begin_write(pool).await?;
+    if let Some(lock) = lock_in(&mut tx, username, addr, now).await? {
+        tx.rollback().await?;
+        return Ok(Attempt::Locked(lock));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sign_in_attempts (username, remote_addr, succeeded, at) \
+         VALUES ($1, $2, 0, $3) RETURNING id",
+    )
+    .bind(username)
+    .bind(addr)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Attempt::Allowed(id))
+}
+
+/// The attempt's password was right.
+pub async fn attempt_succeeded(pool: &Pool, attempt: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sign_in_attempts SET succeeded = 1 WHERE id = $1")
+        .bind(attempt)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The lock on a username (its failures since its last success or unlock), or else on an
+/// address, within the window before `now`.
+pub async fn lock_in(
+    conn: &mut <super::db::Db as sqlx::Database>::Connection,
+    username: &str,
+    addr: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Lock>, sqlx::Error> {
     let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let (user_failures, user_oldest): (i64, Option<String>) = sqlx::query_as(
+    let (user_failures, user_oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at) FROM sign_in_attempts \
          WHERE username = $1 AND succeeded = 0 AND at > $2 \
            AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts WHERE username = $1 AND succeeded = 1), '')",
     )
     .bind(username)
     .bind(since)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
-    let (addr_failures, addr_oldest): (i64, Option<String>) = sqlx::query_as(
+    if user_failures >= MAX_FAILURES_PER_USERNAME
+        && let Some(oldest) = user_oldest
+    {
+        return Ok(Some(Lock::from_oldest(oldest, now)));
+    }
+    if addr.is_empty() {
+        return Ok(None);
+    }
+    let (addr_failures, addr_oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(at) FROM sign_in_attempts WHERE remote_addr = $1 AND succeeded = 0 AND at > $2",
     )
     .bind(addr)
     .bind(since)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
-    let oldest = if user_failures >= MAX_FAILURES_PER_USERNAME {
-        user_oldest
-    } else if !addr.is_empty() && addr_failures >= MAX_FAILURES_PER_ADDRESS {
-        addr_oldest
-    } else {
-        return Ok(None);
-    };
-    let minutes = oldest
-        .and_then(|o| chrono::DateTime::parse_from_rfc3339(&o).ok())
-        .map(|o| {
-            let free_at = o.with_timezone(&Utc) + Duration::minutes(THROTTLE_WINDOW_MINUTES);
-            (free_at - now).num_minutes() + 1
-        })
-        .unwrap_or(THROTTLE_WINDOW_MINUTES)
-        .clamp(1, THROTTLE_WINDOW_MINUTES);
-    Ok(Some(minutes as u32))
+    Ok(match addr_oldest {
+        Some(oldest) if addr_failures >= MAX_FAILURES_PER_ADDRESS => {
+            Some(Lock::from_oldest(oldest, now))
+        }
+        _ => None,
+    })
 }
 
-pub async fn record_attempt(
+/// The lock on a username now, if any (for the people who may lift it).
+pub async fn username_lock(
     pool: &Pool,
     username: &str,
-    addr: &str,
-    succeeded: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<Lock>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    lock_in(&mut conn, username, "", now).await
+}
+
+/// Lifts the lock on a username: a success recorded in the caller's name (the failures
+/// before it stop counting), in the caller's transaction.
+pub async fn unlock(
+    tx: &mut super::db::Tx<'_>,
+    username: &str,
+    by: i64,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sign_in_attempts (username, remote_addr, succeeded, at) VALUES ($1, $2, $3, $4)")
-        .bind(username)
-        .bind(addr)
-        .bind(succeeded)
-        .bind(now)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sign_in_attempts (username, remote_addr, succeeded, at, unlocked_by) \
+         VALUES ($1, '', 1, $2, $3)",
+    )
+    .bind(username)
+    .bind(now)
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
+}
+
+/// At most this many password checks run at once (each argon2 check takes ~19 MiB): a
+/// flood of sign-ins waits here instead of exhausting memory.
+pub fn max_verifications() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get() * 2)
+        .unwrap_or(4)
+        .clamp(2, 16)
+}
+
+/// How long a sign-in waits for a free password check before it is told to come back.
+pub const VERIFICATION_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+static VERIFICATIONS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(max_verifications()));
+
+/// A turn to check a password, or `None` when all are taken for longer than
+/// [`VERIFICATION_WAIT`] (the sign-in answers 429 and `Retry-After`).
+pub async fn verification_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    tokio::time::timeout(VERIFICATION_WAIT, VERIFICATIONS.acquire())
+        .await
+        .ok()
+        .and_then(Result::ok)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod client_addr;
 pub mod csp;
 pub mod db;
 pub mod demo;

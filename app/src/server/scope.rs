@@ -82,7 +82,8 @@ impl Caller {
         Ok(cell)
     }
 
-    /// Whether the caller looks after this household now (their own household, as a member).
+    /// Whether the caller looks after this household now (their own household, as a member
+    /// still of the cell).
     pub async fn looks_after(&self, pool: &Pool, household_id: i64) -> AppResult<bool> {
         let Some(member_id) = self.me.member_id else {
             return Ok(false);
@@ -90,9 +91,11 @@ impl Caller {
         if !self.me.has(Role::Member) {
             return Ok(false);
         }
+        // A member transferred out looks after nothing, from the moment of the transfer.
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM assignments a \
-             WHERE a.household_id = $1 AND a.member_id = $2 AND a.ended_at IS NULL",
+            "SELECT COUNT(*) FROM assignments a JOIN members m ON m.id = a.member_id \
+             WHERE a.household_id = $1 AND a.member_id = $2 AND a.ended_at IS NULL \
+             AND m.status <> 'transferred'",
         )
         .bind(household_id)
         .bind(member_id)
@@ -240,11 +243,16 @@ pub async fn answer<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T>
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|s| s.contains("text/html"))
         });
-        if !is_form_post && let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(
-                http::StatusCode::from_u16(e.status())
-                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            if !is_form_post {
+                res.set_status(
+                    http::StatusCode::from_u16(e.status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
+            }
+            if let Some(seconds) = e.retry_after() {
+                res.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            }
         }
     }
     result

@@ -13,6 +13,8 @@ pub struct AppState {
     pub live: super::live::LiveHub,
     /// The one clock: every "now" and "today" of a request comes from here.
     pub clock: Clock,
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: super::client_addr::TrustedProxies,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -43,6 +45,11 @@ fn state() -> AppResult<AppState> {
 /// The pool of the running app, from the server function's context.
 pub fn pool() -> AppResult<Pool> {
     state().map(|s| s.pool)
+}
+
+/// The state of the running app, from the server function's context.
+pub fn app_state() -> AppResult<AppState> {
+    state()
 }
 
 /// The clock of the running app, from the server function's context.

@@ -85,9 +85,14 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Forbidden => td_string!(l, errors.forbidden).to_string(),
         AppError::NotFound => td_string!(l, errors.not_found).to_string(),
         AppError::BadCredentials => td_string!(l, errors.bad_credentials).to_string(),
-        AppError::TooManyAttempts { minutes } => {
-            td_string!(l, errors.too_many_attempts, minutes = *minutes).to_string()
-        }
+        AppError::TooManyAttempts { minutes, until } => td_string!(
+            l,
+            errors.too_many_attempts,
+            minutes = *minutes,
+            until = until.clone()
+        )
+        .to_string(),
+        AppError::Busy { seconds } => td_string!(l, errors.busy, seconds = *seconds).to_string(),
         AppError::Conflict => td_string!(l, errors.conflict).to_string(),
         AppError::Internal => td_string!(l, errors.internal).to_string(),
         AppError::Transport(_) => td_string!(l, errors.transport).to_string(),
@@ -109,6 +114,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 }
                 Problem::BadFormat => td_string!(l, errors.bad_format, field).to_string(),
                 Problem::UnknownChoice => td_string!(l, errors.unknown_choice, field).to_string(),
+                Problem::Duplicate => td_string!(l, errors.duplicate, field).to_string(),
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,

@@ -69,6 +69,7 @@ pub async fn router_on(pool: &Pool, clock: Clock) -> Router {
             leptos_options: options,
             live: Default::default(),
             clock,
+            trusted_proxies: Default::default(),
         },
         store,
     )

@@ -45,11 +45,26 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
             );
         }
         let pool = pool()?;
-        let addr = remote_addr();
-        if let Some(minutes) = auth::throttled(&pool, &username, &addr, clock()?.now()).await? {
-            tracing::warn!(%username, %addr, "sign-in throttled");
-            return fail_to_form(AppError::TooManyAttempts { minutes }, &form.next);
-        }
+        let now = clock()?.now();
+        let addr = remote_addr()?;
+        // A turn to check a password first: a flood waits here, not in memory.
+        let Some(_turn) = auth::verification_turn().await else {
+            tracing::warn!(%username, %addr, "sign-in refused: every password check is busy");
+            return fail_to_form(AppError::Busy { seconds: 2 }, &form.next);
+        };
+        let attempt = match auth::begin_attempt(&pool, &username, &addr, now).await? {
+            auth::Attempt::Allowed(id) => id,
+            auth::Attempt::Locked(lock) => {
+                tracing::warn!(%username, %addr, "sign-in throttled");
+                return fail_to_form(
+                    AppError::TooManyAttempts {
+                        minutes: lock.minutes,
+                        until: lock.until_text(),
+                    },
+                    &form.next,
+                );
+            }
+        };
         let mut session = auth_session().await?;
         let user = session
             .authenticate(auth::Credentials {
@@ -61,7 +76,9 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
                 tracing::error!(error = %e, "sign-in backend error");
                 AppError::Internal
             })?;
-        auth::record_attempt(&pool, &username, &addr, user.is_some(), clock()?.now()).await?;
+        if user.is_some() {
+            auth::attempt_succeeded(&pool, attempt).await?;
+        }
         let Some(user) = user else {
             tracing::info!(%username, %addr, "sign-in refused");
             return fail_to_form(AppError::BadCredentials, &form.next);
@@ -84,6 +101,57 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
             .unwrap_or_else(|| user.me.home_path());
         leptos_axum::redirect(&target);
         Ok(user.me)
+    })
+    .await
+}
+
+/// Lifts the lock on a member's sign-in after too many failures: the secretary of their
+/// cell, or the committee above it. A plain form post from the member's page.
+#[server(endpoint = "auth/unlock")]
+pub async fn unlock_sign_in(member: i64) -> Result<(), AppError> {
+    use crate::features::org::repo::{member_cell, member_username};
+    use crate::server::{
+        audit, auth, db,
+        scope::*,
+        state::{clock, pool},
+    };
+    answer(async move {
+        let caller = Caller::require().await?;
+        let pool = pool()?;
+        let cell = member_cell(&pool, member)
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        let scope = caller.write_cell(&pool, cell).await?;
+        let username = member_username(&pool, member)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let now = clock()?.now();
+        let lock = auth::username_lock(&pool, &username, now).await?;
+        let mut tx = db::begin_write(&pool).await?;
+        auth::unlock(&mut tx, &username, caller.user_id(), now).await?;
+        audit::write(
+            &mut tx,
+            audit::Entry::<_, ()> {
+                ward_id: Some(scope.ward_id),
+                user_id: Some(caller.user_id()),
+                action: "unlock_sign_in",
+                entity: "member",
+                entity_id: Some(member),
+                before: Some(&serde_json::json!({
+                    "username": username,
+                    "locked_until": lock.map(|l| l.until),
+                })),
+                after: None,
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(member, %username, by = caller.user_id(), "sign-in unlocked");
+        if crate::features::concerns::api::is_plain_form_post() {
+            leptos_axum::redirect(&format!("/members/{member}?unlocked=1"));
+        }
+        Ok(())
     })
     .await
 }
@@ -117,7 +185,10 @@ fn fail_to_form<T>(err: AppError, next: &str) -> Result<T, AppError> {
     });
     if is_form_post {
         let code = match &err {
-            AppError::TooManyAttempts { minutes } => format!("throttled-{minutes}"),
+            AppError::TooManyAttempts { minutes, until } => {
+                format!("throttled-{minutes}-{}", until.replace(':', ""))
+            }
+            AppError::Busy { .. } => "busy".to_string(),
             AppError::Invalid { field, .. } => format!("missing-{field}"),
             _ => "credentials".to_string(),
         };
@@ -131,18 +202,28 @@ fn fail_to_form<T>(err: AppError, next: &str) -> Result<T, AppError> {
     Err(err)
 }
 
-/// The client's address, for throttling; empty when unknown.
+/// The client's address, for throttling (behind a trusted proxy, the client it names);
+/// empty when unknown.
 #[cfg(feature = "ssr")]
-fn remote_addr() -> String {
+fn remote_addr() -> Result<String, AppError> {
     use http::request::Parts;
+    let state = crate::server::state::app_state()?;
     let Some(parts) = use_context::<Parts>() else {
-        return String::new();
+        return Ok(String::new());
     };
-    parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+        .map(|c| c.0.ip());
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    Ok(state
+        .trusted_proxies
+        .client(peer, forwarded)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default())
 }
 
 /// What the sign-in page needs to know before anyone signs in.

@@ -19,10 +19,17 @@ fn error_from_query(code: &str) -> Option<AppError> {
         "credentials" => Some(AppError::BadCredentials),
         "missing-username" => Some(AppError::invalid("username", Problem::Required)),
         "missing-password" => Some(AppError::invalid("password", Problem::Required)),
+        "busy" => Some(AppError::Busy { seconds: 2 }),
         other => other
             .strip_prefix("throttled-")
-            .and_then(|m| m.parse().ok())
-            .map(|minutes| AppError::TooManyAttempts { minutes })
+            .and_then(|rest| {
+                let (minutes, hhmm) = rest.split_once('-')?;
+                let valid = hhmm.len() == 4 && hhmm.bytes().all(|b| b.is_ascii_digit());
+                Some(AppError::TooManyAttempts {
+                    minutes: minutes.parse().ok()?,
+                    until: valid.then(|| format!("{}:{}", &hhmm[..2], &hhmm[2..]))?,
+                })
+            })
             .or(Some(AppError::BadCredentials)),
     }
 }
@@ -112,8 +119,19 @@ mod tests {
             Some(AppError::BadCredentials)
         );
         assert_eq!(
-            error_from_query("throttled-12"),
-            Some(AppError::TooManyAttempts { minutes: 12 })
+            error_from_query("throttled-12-1435"),
+            Some(AppError::TooManyAttempts {
+                minutes: 12,
+                until: "14:35".into()
+            })
+        );
+        assert_eq!(
+            error_from_query("throttled-12-<b>"),
+            Some(AppError::BadCredentials)
+        );
+        assert_eq!(
+            error_from_query("busy"),
+            Some(AppError::Busy { seconds: 2 })
         );
         assert_eq!(
             error_from_query("missing-username"),

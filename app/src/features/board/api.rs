@@ -166,8 +166,10 @@ pub async fn move_group(
             to,
             version,
             &reason,
-            caller.user_id(),
-            clock()?.now(),
+            crate::server::audit::Who {
+                user_id: caller.user_id(),
+                at: clock()?.now(),
+            },
         )
         .await?;
         live::publish(scope.cell_id, &LiveEvent::Group(change.clone()));

@@ -415,9 +415,9 @@ pub async fn move_group(
     to: Option<i64>,
     version: i64,
     reason: &str,
-    user: i64,
-    at: DateTime<Utc>,
+    who: audit::Who,
 ) -> AppResult<GroupChange> {
+    let (user, at) = (who.user_id, who.at);
     let mut tx = crate::server::db::begin_write(pool).await?;
     let claimed = sqlx::query("UPDATE household_groups SET version = version + 1 WHERE id = $1 AND ward_id = $2 AND cell_id = $3 AND version = $4")
         .bind(group)

@@ -4,7 +4,8 @@ use super::model::Actor;
 use crate::error::AppError;
 
 /// What the caller is to a concern, and the scope of its cell. Members who look after the
-/// household (or raised the concern) see it through a read-only scope of their cell.
+/// household (or raised the concern) see it through a read-only scope of their cell; only
+/// the one who looks after it now takes the member's steps.
 pub async fn access(
     caller: &crate::server::scope::Caller,
     pool: &crate::server::db::Pool,
@@ -21,7 +22,11 @@ pub async fn access(
         Some(h) => caller.looks_after(pool, h).await?,
         None => false,
     };
-    let responsible_member = raised_it || looks_after;
+    // The member who looks after the household now takes its steps (reports it, tells the
+    // household); the one who raised it and has since handed the household over still
+    // reads it, to see the answer.
+    let responsible_member = looks_after;
+    let reads_as_member = raised_it || looks_after;
     match caller.read_cell(pool, key.cell_id).await {
         Ok(scope) => {
             let actor = Actor {
@@ -31,7 +36,7 @@ pub async fn access(
             };
             Ok((scope, actor))
         }
-        Err(AppError::Forbidden) if responsible_member => {
+        Err(AppError::Forbidden) if reads_as_member => {
             let mut scope = crate::server::scope::cell_scope_unchecked(pool, key.cell_id).await?;
             scope.can_write = false;
             Ok((

@@ -330,8 +330,35 @@ pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<Stri
     crate::features::concerns::model::parse_text(field, value, max, required)
 }
 
+/// An attendance list names each member once: a member listed twice is refused (the
+/// form was tampered with, or sent twice over).
+pub fn check_attendance(rows: &[(i64, bool)]) -> Result<(), crate::error::AppError> {
+    let mut seen = std::collections::HashSet::with_capacity(rows.len());
+    if rows.iter().all(|(member, _)| seen.insert(*member)) {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::invalid(
+            "member",
+            crate::error::Problem::Duplicate,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_attendance_list_names_each_member_once() {
+        assert!(super::check_attendance(&[(1, true), (2, false)]).is_ok());
+        assert!(super::check_attendance(&[]).is_ok());
+        assert_eq!(
+            super::check_attendance(&[(1, true), (2, false), (1, false)]),
+            Err(crate::error::AppError::invalid(
+                "member",
+                crate::error::Problem::Duplicate
+            ))
+        );
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -371,8 +371,7 @@ async fn open_meeting(
 pub(crate) async fn write_audit(
     tx: &mut Tx<'_>,
     cell: &CellScope,
-    user_id: i64,
-    now: DateTime<Utc>,
+    who: audit::Who,
     action: &'static str,
     entity: &'static str,
     id: i64,
@@ -382,13 +381,13 @@ pub(crate) async fn write_audit(
         tx,
         audit::Entry {
             ward_id: Some(cell.ward_id),
-            user_id: Some(user_id),
+            user_id: Some(who.user_id),
             action,
             entity,
             entity_id: Some(id),
             before: None,
             after: Some(&after),
-            at: now,
+            at: who.at,
         },
     )
     .await
@@ -433,8 +432,7 @@ pub async fn open(
     write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        audit::Who { user_id, at: now },
         "open_meeting",
         "meeting",
         id,
@@ -560,8 +558,7 @@ pub async fn set_head(
     write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        audit::Who { user_id, at: now },
         "edit_meeting",
         "meeting",
         meeting_id,
@@ -585,6 +582,7 @@ pub async fn set_attendance(
     meeting_id: i64,
     rows: &[(i64, bool)],
 ) -> Result<usize, AppError> {
+    check_attendance(rows)?;
     let mut tx = crate::server::db::begin_write(pool).await?;
     open_meeting(&mut tx, cell, meeting_id).await?;
     let listed: Vec<i64> = sqlx::query_scalar(
@@ -620,8 +618,7 @@ pub async fn set_attendance(
     write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        audit::Who { user_id, at: now },
         "take_attendance",
         "meeting",
         meeting_id,
@@ -746,8 +743,7 @@ pub async fn decide(
     write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        audit::Who { user_id, at: now },
         "meeting_decision",
         "meeting_item",
         item,
@@ -787,8 +783,7 @@ pub async fn add_task(
     write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        audit::Who { user_id, at: now },
         "meeting_task",
         "meeting_item",
         item,
@@ -831,8 +826,7 @@ pub async fn set_done(
     write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        audit::Who { user_id, at: now },
         "meeting_item_done",
         "meeting_item",
         item_id,
@@ -866,8 +860,7 @@ pub async fn close(
     write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        audit::Who { user_id, at: now },
         "close_meeting",
         "meeting",
         meeting_id,

@@ -130,7 +130,27 @@ pub async fn get_member(member: i64) -> Result<MemberDetail, AppError> {
         let (row, notes, workplace_committee) = repo::member(&pool, &scope, member)
             .await?
             .ok_or(AppError::NotFound)?;
+        let account = if scope.can_write {
+            match super::repo::member_username(&pool, member).await? {
+                Some(username) => {
+                    let lock = crate::server::auth::username_lock(
+                        &pool,
+                        &username,
+                        crate::server::state::clock()?.now(),
+                    )
+                    .await?;
+                    Some(MemberAccount {
+                        username,
+                        locked: lock.map(|l| (l.until_text(), l.minutes)),
+                    })
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
         Ok(MemberDetail {
+            account,
             member: row,
             cell: repo::cell_info(&scope),
             notes,

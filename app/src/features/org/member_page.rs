@@ -3,14 +3,18 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use leptos_router::hooks::use_query_map;
+
 use super::api::get_member;
 use super::model::*;
 use super::widgets::{
     HistoryTable, LastVisit, PhoneLink, StatusBadge, TagList, id_param, status_label,
 };
+use crate::features::auth::api::UnlockSignIn;
 use crate::i18n::*;
 use crate::ui::format;
 use crate::ui::status_page::ErrorPanel;
+use leptos::server_fn::ServerFn as _;
 
 #[component]
 pub fn MemberPage() -> impl IntoView {
@@ -34,6 +38,27 @@ fn MemberView(d: MemberDetail) -> impl IntoView {
     let m = d.member;
     let cell_href = format!("/cells/{}/members", d.cell.id);
     let gender = m.gender;
+    let member_id = m.id;
+    let unlocked = use_query_map().with_untracked(|q| q.get("unlocked").is_some());
+    let account = d.account.clone().map(|a| {
+        view! {
+            <section class="panel" aria-labelledby="account-title">
+                <h2 id="account-title">{t!(i18n, members.account)}</h2>
+                <p><strong>{a.username.clone()}</strong></p>
+                {unlocked.then(|| view! { <p class="notice" role="status">{t!(i18n, members.unlocked)}</p> })}
+                {match a.locked.clone() {
+                    Some((until, minutes)) => view! {
+                        <p class="notice notice--error">{t!(i18n, members.account_locked, until = until.clone(), minutes = minutes)}</p>
+                        <form method="post" action=UnlockSignIn::url()>
+                            <input type="hidden" name="member" value=member_id />
+                            <button type="submit" class="button">{t!(i18n, members.unlock)}</button>
+                        </form>
+                    }.into_any(),
+                    None => view! { <p class="muted">{t!(i18n, members.account_ok)}</p> }.into_any(),
+                }}
+            </section>
+        }
+    });
     view! {
         <Title text=m.full_name.clone() />
         <header class="page-header">
@@ -69,6 +94,7 @@ fn MemberView(d: MemberDetail) -> impl IntoView {
                     })}
                 </dl>
             </section>
+            {account}
             <section class="panel">
                 <h2>{t!(i18n, members.status_history)}</h2>
                 <ul class="timeline">

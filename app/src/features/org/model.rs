@@ -227,6 +227,8 @@ pub struct AssignmentEntry {
 /// A member's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberDetail {
+    /// The member's sign-in, for those who may change the cell.
+    pub account: Option<MemberAccount>,
     pub member: MemberRow,
     pub cell: CellInfo,
     pub notes: String,
@@ -234,6 +236,14 @@ pub struct MemberDetail {
     pub status_history: Vec<(MemberStatus, chrono::DateTime<chrono::Utc>)>,
     pub households: Vec<HouseholdRow>,
     pub history: Vec<AssignmentEntry>,
+}
+
+/// A member's sign-in, as the cell's secretary sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberAccount {
+    pub username: String,
+    /// Sign-in is locked after too many failures: until when (14:35) and minutes left.
+    pub locked: Option<(String, u32)>,
 }
 
 /// A household's page.

@@ -286,6 +286,14 @@ pub async fn member_cell(pool: &Pool, member_id: i64) -> sqlx::Result<Option<i64
         .await
 }
 
+/// The username of a member's sign-in, if they have one.
+pub async fn member_username(pool: &Pool, member_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT username FROM users WHERE member_id = $1 ORDER BY id LIMIT 1")
+        .bind(member_id)
+        .fetch_optional(pool)
+        .await
+}
+
 pub async fn household_cell(pool: &Pool, household_id: i64) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT cell_id FROM households WHERE id = $1")
         .bind(household_id)

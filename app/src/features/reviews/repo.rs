@@ -576,6 +576,7 @@ pub async fn save_dv213_meeting(
     now: DateTime<Utc>,
     input: &MeetingInput,
 ) -> Result<i64, AppError> {
+    crate::features::meetings::model::check_attendance(&input.attendance)?;
     let mut tx = crate::server::db::begin_write(pool).await?;
     let listed = dv213_ids(&mut tx, cell).await?;
     if input.attendance.iter().any(|(m, _)| !listed.contains(m)) {
@@ -636,8 +637,7 @@ pub async fn save_dv213_meeting(
     crate::features::meetings::repo::write_audit(
         &mut tx,
         cell,
-        user_id,
-        now,
+        crate::server::audit::Who { user_id, at: now },
         "record_dv213_meeting",
         "dv213_meeting",
         id,

@@ -309,7 +309,6 @@ pub async fn check_import(
             &ins.encoding,
             kind,
             &fields,
-            JobState::Checking,
             clock()?.now(),
         )
         .await?;

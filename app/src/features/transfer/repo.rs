@@ -126,7 +126,8 @@ pub async fn recent_jobs(pool: &Pool, cell: &CellScope, limit: i64) -> sqlx::Res
     .await
 }
 
-/// Remembers the person's choice of sheet, encoding, kind and columns, and moves the job on.
+/// Remembers the person's choice of sheet, encoding, kind and columns, and moves the job
+/// on to be checked.
 pub async fn set_choice(
     pool: &Pool,
     id: i64,
@@ -134,7 +135,6 @@ pub async fn set_choice(
     encoding: &str,
     kind: ImportKind,
     mapping: &[Option<Field>],
-    state: JobState,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -146,7 +146,7 @@ pub async fn set_choice(
     .bind(encoding)
     .bind(kind.code())
     .bind(serde_json::to_string(mapping).unwrap_or_else(|_| "[]".into()))
-    .bind(state.code())
+    .bind(JobState::Checking.code())
     .bind(now)
     .bind(id)
     .execute(pool)

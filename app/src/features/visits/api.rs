@@ -31,7 +31,12 @@ pub async fn get_my_households() -> Result<MyHouseholds, AppError> {
                 households: vec![],
             });
         };
-        let households = super::repo::my_households(&pool, ward_id, member, today).await?;
+        // Transferred out: nothing is theirs to visit any more.
+        let households = if status == crate::features::org::model::MemberStatus::Transferred {
+            vec![]
+        } else {
+            super::repo::my_households(&pool, ward_id, member, today).await?
+        };
         let non_regular = status == crate::features::org::model::MemberStatus::OutsideCommune
             || households.iter().any(|h| h.mode == BondMode::NonRegular);
         Ok(MyHouseholds {
