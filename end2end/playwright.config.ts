@@ -2,6 +2,13 @@ import { defineConfig, devices } from "@playwright/test";
 
 // The server under test: the release build, on a fresh demo database, on its own port.
 const port = Number(process.env.E2E_PORT ?? 3100);
+
+// The day of the whole run: GANBO_TODAY when given (try any day with it), else today in
+// Vietnam. The server's clock is pinned to it and so is every page's (see fixtures.ts), so
+// no run depends on the day or crosses midnight. Set once, before the workers start.
+process.env.GANBO_TODAY ??= new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(
+  new Date(),
+);
 const baseURL = `http://127.0.0.1:${port}`;
 
 const chromium = {
@@ -69,6 +76,7 @@ export default defineConfig({
       DATABASE_URL: "sqlite://target/e2e/ganbo.sqlite",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: "warn",
+      GANBO_TODAY: process.env.GANBO_TODAY,
     },
   },
 });

@@ -1,5 +1,5 @@
 import type { Page, TestInfo } from "@playwright/test";
-import { test, expect, signIn, hydrated, noHorizontalScroll } from "./fixtures";
+import { test, expect, signIn, hydrated, noHorizontalScroll, todayDmy, YEAR } from "./fixtures";
 
 // A concern travels from a member's phone to the committee's written answer and back to
 // the household, with its deadline shown at every step. The desktop and phone projects
@@ -10,9 +10,7 @@ function unique(info: TestInfo, what: string) {
 }
 
 function vnToday() {
-  const iso = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date());
-  const [y, m, d] = iso.split("-");
-  return `${d}/${m}/${y}`;
+  return todayDmy();
 }
 
 /** The deadline chip of the page's concern: time left in working days, and its date. */
@@ -139,7 +137,7 @@ test("the committee sets a day off and the deadlines move", async ({ page }, inf
   await page.getByRole("link", { name: "Lịch làm việc và thời hạn" }).click();
   await hydrated(page);
   await expect(page.getByRole("cell", { name: "Tết Nguyên đán" }).first()).toBeVisible();
-  const year = new Date().getFullYear();
+  const year = YEAR;
   await page.getByLabel("Ngày", { exact: true }).fill(`${year}-12-24`);
   await page.getByLabel("Tên ngày").fill("Nghỉ bù thử");
   await page.getByRole("button", { name: "Thêm ngày" }).click();

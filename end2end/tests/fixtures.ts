@@ -2,8 +2,29 @@ import { test as base, expect, type Page } from "@playwright/test";
 
 export const PASSWORD = "ganbo-demo";
 
-/** Every test fails on an uncaught page error or a console error. */
-export const test = base.extend<{ failOnErrors: void }>({
+/** The day of the run (see playwright.config.ts), as 2026-12-01: the server's today. */
+export const TODAY: string = process.env.GANBO_TODAY ?? "";
+
+/** The run's day as 01/12/2026. */
+export function todayDmy(): string {
+  const [y, m, d] = TODAY.split("-");
+  return `${d}/${m}/${y}`;
+}
+
+/** The run's year and month (1–12). */
+export const YEAR = Number(TODAY.slice(0, 4));
+export const MONTH = Number(TODAY.slice(5, 7));
+
+/** Every test fails on an uncaught page error or a console error; every page's clock reads
+ * the run's day (the morning of it, in Vietnam), as the server's does, and runs on. */
+export const test = base.extend<{ failOnErrors: void; pinnedClock: void }>({
+  pinnedClock: [
+    async ({ page }, use) => {
+      await page.clock.install({ time: new Date(`${TODAY}T09:00:00+07:00`) });
+      await use();
+    },
+    { auto: true },
+  ],
   failOnErrors: [
     async ({ page }, use) => {
       const problems: string[] = [];

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
-import { test, expect, signIn, hydrated, noHorizontalScroll } from "./fixtures";
+import { test, expect, signIn, hydrated, noHorizontalScroll, YEAR, MONTH } from "./fixtures";
 
 // The reviews: a cell's 6-month and year-end report with its chart, each member's
 // evidence sheet, the ward's report side by side, the ĐV213 roster with its meetings and
@@ -16,7 +16,7 @@ async function openReports(page: Page, secretary: string, cellName: string) {
 
 test("a cell's report for a chosen period, its members' evidence, Excel and A4", async ({ page }) => {
   await openReports(page, "secretary1", "Chi bộ Tổ dân phố số 1");
-  const year = new Date().getFullYear();
+  const year = YEAR;
   await expect(page.getByRole("heading", { level: 1, name: /Báo cáo (tổng kết năm|sơ kết 6 tháng đầu năm) \d{4}/ })).toBeVisible();
   await expect(page.getByRole("img", { name: "Lượt thăm hộ mỗi tháng so với số hộ cần thăm" })).toBeVisible();
 
@@ -102,7 +102,7 @@ test("ĐV213: a comment sheet prefilled, refused when emptied, saved; a meeting 
 
   if (info.project.name === "phone") return;
   // The meeting of this half-year: two members present.
-  const half = new Date().getMonth() >= 6 ? 2 : 1;
+  const half = MONTH >= 7 ? 2 : 1;
   const panel = page.locator(`.dv213-meeting[data-half="${half}"]`);
   const boxes = panel.getByRole("checkbox");
   const n = await boxes.count();

@@ -1,5 +1,5 @@
 import type { Page, TestInfo } from "@playwright/test";
-import { test, expect, signIn, hydrated, noHorizontalScroll } from "./fixtures";
+import { test, expect, signIn, hydrated, noHorizontalScroll, TODAY, todayDmy } from "./fixtures";
 
 // Home visits on a phone. Every project (desktop, phone) runs these on the same demo
 // database at the same time, so each picks its own households (see `households`) and
@@ -36,9 +36,7 @@ async function timelineCount(page: Page, href: string, text: string) {
 }
 
 function vnToday() {
-  const iso = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date());
-  const [y, m, d] = iso.split("-");
-  return `${d}/${m}/${y}`;
+  return todayDmy();
 }
 
 test("a member sees who to visit next, most in need first", async ({ page }) => {
@@ -191,7 +189,7 @@ test("a double tap stores one visit", async ({ page, context }, info) => {
   const form = {
     "visit[client_id]": `resend-${info.project.name}-${Date.now()}`,
     "visit[household]": household,
-    "visit[visited_on]": new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date()),
+    "visit[visited_on]": TODAY,
     "visit[kind]": "home",
     "visit[note]": `${note} (gửi lại)`,
   };
@@ -246,7 +244,7 @@ test("a refused visit stays on the phone with the reason until corrected", async
   await outbox.getByRole("button", { name: "Sửa lại" }).click();
   await expect(page.getByLabel("Ghi chú")).toHaveValue(note);
   const date = page.getByLabel("Ngày thăm");
-  await date.fill(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(new Date()));
+  await date.fill(TODAY);
   await page.getByRole("button", { name: "Lưu lần thăm" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Đã lưu lần thăm" })).toBeVisible();
   await expect(outbox).toBeHidden();

@@ -127,7 +127,8 @@ fn board(i18n: leptos_i18n::I18nContext<Locale>, data: BoardData) -> impl IntoVi
             <RegistrationsPanel />
             <SuggestionsPanel />
             <p class="board__hint">{td_string!(l, board.drag_hint)}</p>
-            <div class="board__columns" role="list">
+            <h2 id="board-columns-title" class="visually-hidden">{td_string!(l, board.columns_title)}</h2>
+            <div class="board__columns" role="list" aria-labelledby="board-columns-title">
                 <Column member=None />
                 <For each=assignable key=|m| m.id let:m>
                     <Column member=Some(m) />
@@ -137,7 +138,7 @@ fn board(i18n: leptos_i18n::I18nContext<Locale>, data: BoardData) -> impl IntoVi
                 <section class="board__excluded" aria-labelledby="board-excluded-title">
                     <h2 id="board-excluded-title">{td_string!(l, board.excluded_title)}</h2>
                     <p class="muted">{td_string!(l, board.excluded_intro)}</p>
-                    <div class="board__columns board__columns--excluded" role="list">
+                    <div class="board__columns board__columns--excluded" role="list" aria-labelledby="board-excluded-title">
                         <For each=excluded key=|m| m.id let:m>
                             <Column member=Some(m) />
                         </For>

@@ -103,7 +103,7 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
         }
     };
     view! {
-        <section
+        <div
             class="board-col"
             class:board-col--unassigned=member_id.is_none()
             class:board-col--over=is_over
@@ -142,7 +142,7 @@ pub fn Column(member: Option<BoardMember>) -> impl IntoView {
                     }}
                 </For>
             </ul>
-        </section>
+        </div>
     }
 }
 
