@@ -109,9 +109,15 @@ fn walk<R: Read + Seek>(
                         return Ok((sheets, true));
                     }
                     sheets.push(SheetInfo { name, visible });
-                    let mut skip = Vec::new();
-                    xml.read_to_end_into(QName("table:table"), &mut skip)
-                        .map_err(|e| failed(&xml, e))?;
+                    if wanted.is_none() {
+                        // Listing the sheets checks each one's content against the limits,
+                        // so an oversized workbook is refused when it is uploaded.
+                        read_table(&mut xml, &mut Builder::counting(), &|_| {})?;
+                    } else {
+                        let mut skip = Vec::new();
+                        xml.read_to_end_into(QName("table:table"), &mut skip)
+                            .map_err(|e| failed(&xml, e))?;
+                    }
                 }
                 _ => {}
             },
@@ -148,10 +154,6 @@ fn repeat(e: &BytesStart<'_>, name: &str) -> u64 {
         .max(1)
 }
 
-fn row_number(index: u64) -> u32 {
-    u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX)
-}
-
 fn read_table<R: Read>(
     xml: &mut Xml<R>,
     builder: &mut Builder,
@@ -167,13 +169,11 @@ fn read_table<R: Read>(
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 let times = repeat(&e, "table:number-rows-repeated");
                 let cells = read_row(xml, row, &mut builder.sheet.merged)?;
-                if cells.iter().any(|c| !c.is_empty()) {
-                    // A repeated row with content: copied only while the sheet has room.
-                    for k in 0..times {
-                        if !builder.push(row_number(row.saturating_add(k)), cells.clone())? {
-                            return Ok(());
-                        }
-                    }
+                // A repeated row with content: copied only while the sheet has room.
+                if cells.iter().any(|c| !c.is_empty())
+                    && !builder.push_times(row.saturating_add(1), cells, times)?
+                {
+                    return Ok(());
                 }
                 row = row.saturating_add(times);
                 if builder.sheet.rows.len() >= reported + 1024 {
