@@ -243,6 +243,10 @@ fn ods(table: &str) -> Vec<u8> {
             b"application/vnd.oasis.opendocument.spreadsheet",
         ),
         ("content.xml", content.as_bytes()),
+        (
+            "META-INF/manifest.xml",
+            br#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>"#,
+        ),
     ])
 }
 
