@@ -484,10 +484,8 @@ fn check_records(stream: &[u8], deadline: Deadline) -> Result<(), FileProblem> {
                         seen_bof = true;
                     }
                 }
-                0x0200 => {
-                    if declared_cells(d)? > u64::from(MAX_XLS_CELLS) {
-                        return Err(FileProblem::TooManyCells { max: MAX_XLS_CELLS });
-                    }
+                0x0200 if declared_cells(d)? > u64::from(MAX_XLS_CELLS) => {
+                    return Err(FileProblem::TooManyCells { max: MAX_XLS_CELLS });
                 }
                 0x0203 | 0x0205 | 0x027E => cell(at()?, 0, &mut totals),
                 0x0204 | 0x00D6 => cell(at()?, d.len() as u64 * 3, &mut totals),
