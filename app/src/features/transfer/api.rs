@@ -47,6 +47,26 @@ mod server {
         }
     }
 
+    /// When every reader stayed busy, the answer is 503 (try again later) with a
+    /// `Retry-After`, not 422: nothing is wrong with the file.
+    pub fn busy_is_503<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        use super::super::model::FileProblem;
+        use crate::error::Problem;
+        if let Err(AppError::Invalid {
+            problem: Problem::File(FileProblem::Busy),
+            ..
+        }) = &result
+            && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        {
+            res.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+            res.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("30"),
+            );
+        }
+        result
+    }
+
     /// A file name fit to show: no folders, no control characters, not too long.
     pub fn display_name(name: &str) -> String {
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -68,7 +88,7 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
     use crate::error::Problem;
     use crate::server::{scope::*, state::pool};
     use tokio::io::AsyncWriteExt;
-    answer(async move {
+    let answered = answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let mut form = data.into_inner().ok_or(AppError::Internal)?;
@@ -168,7 +188,8 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
         ins.job = id;
         Ok(ins)
     })
-    .await
+    .await;
+    busy_is_503(answered)
 }
 
 #[cfg(feature = "ssr")]
@@ -206,7 +227,7 @@ pub async fn inspect_import(
 ) -> Result<Inspection, AppError> {
     use self::server::*;
     use crate::server::{scope::*, state::pool};
-    answer(async move {
+    let answered = answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let (row, scope) = writable_job(&caller, &pool, job).await?;
@@ -233,7 +254,8 @@ pub async fn inspect_import(
         ins.job = row.id;
         Ok(ins)
     })
-    .await
+    .await;
+    busy_is_503(answered)
 }
 
 /// Checks every row with the chosen columns, in the background; the mapping is remembered
@@ -251,7 +273,7 @@ pub async fn check_import(
     use super::{job as jobs, repo};
     use crate::error::Problem;
     use crate::server::{scope::*, state::pool};
-    answer(async move {
+    let answered = answer(async move {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let (row, scope) = writable_job(&caller, &pool, job).await?;
@@ -333,7 +355,8 @@ pub async fn check_import(
         let row = repo::job(&pool, row.id).await?.ok_or(AppError::NotFound)?;
         Ok(row.view(jobs::live(&pool, row.id)))
     })
-    .await
+    .await;
+    busy_is_503(answered)
 }
 
 /// Where an import stands: progress, counts, every row error, the preview.

@@ -23,8 +23,25 @@ use crate::server::scope::CellScope;
 /// Work going on now, by database and job id (tests run several databases in one process).
 type JobKey = (String, i64);
 static LIVE: LazyLock<Mutex<HashMap<JobKey, Arc<Progress>>>> = LazyLock::new(Default::default);
-/// At most two files are read or written at once; others wait their turn.
-static WORKERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
+/// At most two files are read or written at once, whether for a first look, a check or a
+/// write; others wait their turn. This bounds the memory readings take: each stays within
+/// the limits of `read` (cells, text, unpacked size), so two of them at once do too.
+static WORKERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(WORKER_COUNT));
+const WORKER_COUNT: usize = 2;
+
+/// A turn of a reader, waited for at most [`READER_WAIT_SECONDS`] (a look at a file, which
+/// someone waits for); when none comes free, the file is not looked at: [`FileProblem::Busy`].
+pub async fn reader_turn() -> Result<tokio::sync::SemaphorePermit<'static>, FileProblem> {
+    let wait = std::time::Duration::from_secs(u64::from(READER_WAIT_SECONDS));
+    match tokio::time::timeout(wait, WORKERS.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(_)) => Err(FileProblem::Internal),
+        Err(_) => {
+            tracing::warn!("every file reader stayed busy; a look at a file was turned away");
+            Err(FileProblem::Busy)
+        }
+    }
+}
 
 fn live_map() -> std::sync::MutexGuard<'static, HashMap<JobKey, Arc<Progress>>> {
     LIVE.lock()
@@ -106,11 +123,8 @@ pub fn read_upload(
     limit: Option<usize>,
     progress: &dyn Fn(u64),
 ) -> Result<(read::Opened, String, Sheet), FileProblem> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        tracing::error!(error = %e, "cannot read an uploaded file");
-        FileProblem::Internal
-    })?;
-    let opened = read::open(bytes, file_name, encoding)?;
+    let deadline = read::Deadline::standard();
+    let opened = read::open_file(path.to_path_buf(), file_name, encoding, deadline)?;
     let name = match sheet.filter(|s| !s.is_empty()) {
         Some(s) => s.to_string(),
         None => opened
@@ -142,7 +156,9 @@ pub async fn inspect(
     kind: Option<ImportKind>,
 ) -> Result<Inspection, AppError> {
     let (path, name) = (path.to_string(), file_name.to_string());
+    let permit = reader_turn().await.map_err(file_error)?;
     let looked = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let (opened, sheet, rows) = read_upload(
             Path::new(&path),
             &name,
@@ -239,6 +255,7 @@ pub fn spawn(pool: Pool, work: Work, progress: Arc<Progress>) {
 }
 
 /// Reads, checks and (when asked) writes; records the outcome. Returns the job's new state.
+/// Background work waits for a reader's turn as long as it takes.
 pub async fn run(pool: &Pool, work: &Work, progress: &Arc<Progress>) -> JobState {
     let _permit = WORKERS.acquire().await;
     let outcome = check_file(pool, work, progress).await;

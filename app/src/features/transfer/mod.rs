@@ -11,9 +11,15 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod job;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod ods;
+#[cfg(feature = "ssr")]
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod xls_check;
 
 pub mod data_page;
 pub mod import_wizard;

@@ -9,6 +9,32 @@ pub const MAX_FILE_MB: u32 = 50;
 pub const MAX_ROWS: u32 = 200_000;
 /// The most columns read from a sheet; further columns are ignored.
 pub const MAX_COLUMNS: usize = 60;
+/// The most cells one sheet may hold: each row's cells up to its last non-empty one,
+/// counted after the columns past [`MAX_COLUMNS`] are dropped.
+pub const MAX_CELLS: u32 = 2_000_000;
+/// The most cells of an XLS workbook, all its sheets together (the old format is read whole,
+/// every sheet at once, as a full grid of rows × columns).
+pub const MAX_XLS_CELLS: u32 = 500_000;
+/// The longest text of one cell, in characters (Excel's own limit).
+pub const MAX_CELL_CHARS: u32 = 32_767;
+/// The most text one sheet may hold, in megabytes (an XLS workbook: all its sheets).
+pub const MAX_TEXT_MB: u32 = 64;
+/// The most text of an XLS workbook, all sheets and their shared texts, in megabytes.
+pub const MAX_XLS_TEXT_MB: u32 = 48;
+/// The longest line of a CSV file, in kilobytes.
+pub const MAX_LINE_KB: u32 = 1_024;
+/// The most a workbook (XLSX, ODS) may unpack to, all its parts together, in megabytes.
+pub const MAX_UNPACKED_MB: u32 = 512;
+/// The most an XLSX part read whole may unpack to (the shared texts), in megabytes.
+pub const MAX_SHARED_STRINGS_MB: u32 = 64;
+/// The most an XLSX part other than its sheets and shared texts may unpack to, in megabytes.
+pub const MAX_PART_MB: u32 = 16;
+/// The most different texts an XLSX workbook may share between its cells.
+pub const MAX_SHARED_STRINGS: u32 = 1_000_000;
+/// The longest one reading of a file may take, in seconds.
+pub const MAX_READ_SECONDS: u32 = 60;
+/// How long a look at a file waits for a free reader before the server turns it away.
+pub const READER_WAIT_SECONDS: u32 = 20;
 /// The most row errors kept for one file (the count goes on past it).
 pub const MAX_ERRORS_KEPT: usize = 2_000;
 /// The rows shown in the preview.
@@ -270,6 +296,38 @@ pub enum FileProblem {
     TooManyRows {
         max: u32,
     },
+    /// A workbook whose parts, unpacked, are larger than this (a zip bomb).
+    UnpackedTooLarge {
+        max_mb: u32,
+    },
+    /// One part of a workbook, unpacked, is larger than this.
+    PartTooLarge {
+        max_mb: u32,
+    },
+    TooManyCells {
+        max: u32,
+    },
+    /// More text than this in the sheet (or the XLS workbook).
+    TooMuchText {
+        max_mb: u32,
+    },
+    CellTooLong {
+        max: u32,
+    },
+    /// A CSV line longer than this: no line breaks, or a field without its closing quote.
+    LineTooLong {
+        max_kb: u32,
+    },
+    /// More shared texts than this in an XLSX workbook.
+    TooManyStrings {
+        max: u32,
+    },
+    /// Reading took longer than this and was stopped.
+    TooSlow {
+        max_seconds: u32,
+    },
+    /// Every reader of the server is busy; the file was not looked at.
+    Busy,
     /// Not a spreadsheet this product reads (or a damaged one).
     Unreadable,
     UnknownFormat,
@@ -298,6 +356,41 @@ impl std::fmt::Display for FileProblem {
             FileProblem::TooManyRows { max } => {
                 write!(f, "Tệp có nhiều hơn {max} dòng dữ liệu.")
             }
+            FileProblem::UnpackedTooLarge { max_mb } => {
+                write!(f, "Tệp quá {max_mb} MB khi giải nén.")
+            }
+            FileProblem::PartTooLarge { max_mb } => {
+                write!(f, "Một phần của tệp quá {max_mb} MB khi giải nén.")
+            }
+            FileProblem::TooManyCells { max } => {
+                write!(f, "Tệp có quá nhiều ô: tối đa {} ô.", group(*max))
+            }
+            FileProblem::TooMuchText { max_mb } => {
+                write!(f, "Tệp có quá nhiều chữ: tối đa {max_mb} MB chữ.")
+            }
+            FileProblem::CellTooLong { max } => {
+                write!(f, "Có ô dài quá {} ký tự.", group(*max))
+            }
+            FileProblem::LineTooLong { max_kb } => write!(
+                f,
+                "Có dòng dài quá {} KB: tệp CSV không xuống dòng, hoặc có ô mở ngoặc kép mà không đóng.",
+                group(*max_kb)
+            ),
+            FileProblem::TooManyStrings { max } => {
+                write!(
+                    f,
+                    "Tệp có quá nhiều chuỗi chữ khác nhau: tối đa {}.",
+                    group(*max)
+                )
+            }
+            FileProblem::TooSlow { max_seconds } => write!(
+                f,
+                "Đọc tệp quá {max_seconds} giây nên đã dừng; chưa có gì được ghi. Hãy chia tệp thành nhiều tệp nhỏ hơn."
+            ),
+            FileProblem::Busy => write!(
+                f,
+                "Máy chủ đang đọc nhiều tệp khác. Vui lòng thử lại sau ít phút."
+            ),
             FileProblem::Unreadable => write!(
                 f,
                 "Không đọc được tệp: tệp hỏng hoặc không phải bảng tính Excel (XLSX, XLS, ODS) hay CSV."
@@ -327,6 +420,19 @@ impl std::fmt::Display for FileProblem {
             }
         }
     }
+}
+
+/// A number with Vietnamese thousands separators (2.000.000).
+fn group(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// What is wrong with one cell of one row.

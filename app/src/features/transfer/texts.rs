@@ -67,6 +67,39 @@ pub fn file_problem(l: Locale, p: &FileProblem) -> String {
             let max = crate::ui::format::int(i64::from(*max));
             td_string!(l, transfer.file.too_many_rows, max).to_string()
         }
+        FileProblem::UnpackedTooLarge { max_mb } => {
+            let max = *max_mb;
+            td_string!(l, transfer.file.unpacked_too_large, max).to_string()
+        }
+        FileProblem::PartTooLarge { max_mb } => {
+            let max = *max_mb;
+            td_string!(l, transfer.file.part_too_large, max).to_string()
+        }
+        FileProblem::TooManyCells { max } => {
+            let max = crate::ui::format::int(i64::from(*max));
+            td_string!(l, transfer.file.too_many_cells, max).to_string()
+        }
+        FileProblem::TooMuchText { max_mb } => {
+            let max = *max_mb;
+            td_string!(l, transfer.file.too_much_text, max).to_string()
+        }
+        FileProblem::CellTooLong { max } => {
+            let max = crate::ui::format::int(i64::from(*max));
+            td_string!(l, transfer.file.cell_too_long, max).to_string()
+        }
+        FileProblem::LineTooLong { max_kb } => {
+            let max = crate::ui::format::int(i64::from(*max_kb));
+            td_string!(l, transfer.file.line_too_long, max).to_string()
+        }
+        FileProblem::TooManyStrings { max } => {
+            let max = crate::ui::format::int(i64::from(*max));
+            td_string!(l, transfer.file.too_many_strings, max).to_string()
+        }
+        FileProblem::TooSlow { max_seconds } => {
+            let max = *max_seconds;
+            td_string!(l, transfer.file.too_slow, max).to_string()
+        }
+        FileProblem::Busy => td_string!(l, transfer.file.busy).to_string(),
         FileProblem::Unreadable => td_string!(l, transfer.file.unreadable).to_string(),
         FileProblem::UnknownFormat => td_string!(l, transfer.file.unknown_format).to_string(),
         FileProblem::EmptySheet => td_string!(l, transfer.file.empty_sheet).to_string(),
