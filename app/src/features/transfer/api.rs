@@ -92,9 +92,8 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
         let caller = Caller::require().await?;
         let pool = pool()?;
         let mut form = data.into_inner().ok_or(AppError::Internal)?;
-        let dir = job::upload_dir();
-        tokio::fs::create_dir_all(&dir).await.map_err(|e| {
-            tracing::error!(error = %e, "cannot create the upload folder");
+        let dir = job::private_upload_dir().map_err(|e| {
+            tracing::error!(error = %e, "cannot prepare the upload folder");
             AppError::Internal
         })?;
         let bad = |_| AppError::invalid("file", Problem::BadFormat);
@@ -135,10 +134,11 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
                         path: path.to_string_lossy().into_owned(),
                         keep: false,
                     };
-                    let mut out = tokio::fs::File::create(&path).await.map_err(|e| {
+                    let mut out = job::create_private_file(&path).await.map_err(|e| {
                         tracing::error!(error = %e, "cannot store an upload");
                         AppError::Internal
                     })?;
+                    let mut room = job::UploadRoom::new(&dir);
                     let mut size: u64 = 0;
                     while let Some(chunk) = field.chunk().await.map_err(bad)? {
                         size += chunk.len() as u64;
@@ -147,6 +147,7 @@ pub async fn upload_import(data: MultipartData) -> Result<Inspection, AppError> 
                                 max_mb: MAX_FILE_MB,
                             }));
                         }
+                        room.take(chunk.len() as u64).map_err(file_error)?;
                         out.write_all(&chunk).await.map_err(|e| {
                             tracing::error!(error = %e, "cannot store an upload");
                             AppError::Internal

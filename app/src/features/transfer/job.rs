@@ -103,6 +103,89 @@ pub fn upload_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("ganbo-import"))
 }
 
+/// The most that uploaded files waiting for their import may take on disk together.
+pub const UPLOADS_QUOTA_MB: u32 = 500;
+
+/// Bytes of uploads being received right now, not yet on disk in full.
+static RECEIVING: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The upload folder, made if missing and readable by this server's user only (others on
+/// the machine must not read members' and households' files).
+pub fn private_upload_dir() -> std::io::Result<PathBuf> {
+    let dir = upload_dir();
+    make_private_dir(&dir)?;
+    Ok(dir)
+}
+
+fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// A new file in the upload folder, readable by this server's user only.
+pub async fn create_private_file(path: &Path) -> std::io::Result<tokio::fs::File> {
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path).await
+}
+
+/// What the files in the upload folder take on disk.
+fn stored_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Room taken for an upload as it arrives, within [`UPLOADS_QUOTA_MB`] for everything
+/// waiting on disk and arriving; given back when dropped (the file is then on disk, or
+/// deleted).
+pub struct UploadRoom {
+    taken: u64,
+    on_disk: u64,
+}
+
+impl UploadRoom {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            taken: 0,
+            on_disk: stored_bytes(dir),
+        }
+    }
+
+    /// Takes room for `n` more bytes, or refuses when the quota would be passed.
+    pub fn take(&mut self, n: u64) -> Result<(), FileProblem> {
+        let quota = u64::from(UPLOADS_QUOTA_MB) * 1024 * 1024;
+        let before = RECEIVING.fetch_add(n, Ordering::SeqCst);
+        self.taken += n;
+        if self.on_disk + before + n > quota {
+            return Err(FileProblem::UploadsFull {
+                max_mb: UPLOADS_QUOTA_MB,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Drop for UploadRoom {
+    fn drop(&mut self) {
+        RECEIVING.fetch_sub(self.taken, Ordering::SeqCst);
+    }
+}
+
 pub fn remove_file(path: &str) {
     if path.is_empty() {
         return;
@@ -397,4 +480,53 @@ pub async fn sweep(pool: &Pool, now: DateTime<Utc>) -> sqlx::Result<()> {
         repo::finish(pool, id, JobState::Cancelled, None, now).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn uploads_are_kept_where_only_the_server_reads_them() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("imports");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        make_private_dir(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the folder: {mode:o}");
+        let file = dir.join("upload");
+        drop(create_private_file(&file).await.unwrap());
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the file: {mode:o}");
+        assert!(create_private_file(&file).await.is_err(), "never overwritten");
+    }
+
+    #[test]
+    fn uploads_on_disk_and_arriving_stay_within_the_quota() {
+        let tmp = tempfile::tempdir().unwrap();
+        let quota = u64::from(UPLOADS_QUOTA_MB) * 1024 * 1024;
+        // Files waiting on disk take all but 1 MB of the quota (a sparse file: no real room).
+        let waiting = std::fs::File::create(tmp.path().join("waiting")).unwrap();
+        waiting.set_len(quota - 1024 * 1024).unwrap();
+        let mut first = UploadRoom::new(tmp.path());
+        first.take(512 * 1024).unwrap();
+        // Another upload at the same time shares what is left.
+        let mut second = UploadRoom::new(tmp.path());
+        second.take(256 * 1024).unwrap();
+        assert_eq!(
+            second.take(512 * 1024),
+            Err(FileProblem::UploadsFull {
+                max_mb: UPLOADS_QUOTA_MB
+            })
+        );
+        drop(second);
+        drop(first);
+        // Room given back: a new upload gets the whole remaining megabyte again.
+        let mut third = UploadRoom::new(tmp.path());
+        third.take(1024 * 1024).unwrap();
+        assert!(third.take(1).is_err());
+    }
 }

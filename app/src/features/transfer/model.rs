@@ -328,6 +328,10 @@ pub enum FileProblem {
     },
     /// Every reader of the server is busy; the file was not looked at.
     Busy,
+    /// The files waiting to be imported already take this much room on the server.
+    UploadsFull {
+        max_mb: u32,
+    },
     /// Not a spreadsheet this product reads (or a damaged one).
     Unreadable,
     UnknownFormat,
@@ -390,6 +394,10 @@ impl std::fmt::Display for FileProblem {
             FileProblem::Busy => write!(
                 f,
                 "Máy chủ đang đọc nhiều tệp khác. Vui lòng thử lại sau ít phút."
+            ),
+            FileProblem::UploadsFull { max_mb } => write!(
+                f,
+                "Máy chủ đang giữ nhiều tệp chờ nhập (tối đa {max_mb} MB). Hãy hoàn tất hoặc hủy các lần nhập đang dở, hoặc thử lại sau."
             ),
             FileProblem::Unreadable => write!(
                 f,

@@ -100,6 +100,9 @@ pub fn file_problem(l: Locale, p: &FileProblem) -> String {
             td_string!(l, transfer.file.too_slow, max).to_string()
         }
         FileProblem::Busy => td_string!(l, transfer.file.busy).to_string(),
+        FileProblem::UploadsFull { max_mb } => {
+            td_string!(l, transfer.file.uploads_full, max = *max_mb).to_string()
+        }
         FileProblem::Unreadable => td_string!(l, transfer.file.unreadable).to_string(),
         FileProblem::UnknownFormat => td_string!(l, transfer.file.unknown_format).to_string(),
         FileProblem::EmptySheet => td_string!(l, transfer.file.empty_sheet).to_string(),
