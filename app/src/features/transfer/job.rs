@@ -501,7 +501,10 @@ mod tests {
         drop(create_private_file(&file).await.unwrap());
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "the file: {mode:o}");
-        assert!(create_private_file(&file).await.is_err(), "never overwritten");
+        assert!(
+            create_private_file(&file).await.is_err(),
+            "never overwritten"
+        );
     }
 
     #[test]
