@@ -32,6 +32,7 @@ test("the sign-in and offline pages pass axe", async ({ page }) => {
 });
 
 test("every page of a cell passes axe for its secretary", async ({ page }) => {
+  test.setTimeout(240_000);
   await signIn(page, "secretary3");
   const cell = new URL(page.url()).pathname;
   expect(cell).toMatch(/^\/cells\/\d+$/);
@@ -61,6 +62,7 @@ test("every page of a cell passes axe for its secretary", async ({ page }) => {
 });
 
 test("the committee's pages pass axe", async ({ page }) => {
+  test.setTimeout(90_000);
   await signIn(page, "committee");
   await accessible(page, "/cells");
   const inbox = await firstHref(page, "/cells", /^\/wards\/\d+\/inbox$/);
@@ -71,6 +73,7 @@ test("the committee's pages pass axe", async ({ page }) => {
 });
 
 test("a member's pages pass axe", async ({ page }) => {
+  test.setTimeout(90_000);
   await signIn(page, "member2");
   await accessible(page, "/my");
   await accessible(page, "/my/register");

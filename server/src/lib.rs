@@ -20,6 +20,7 @@ use app::server::db::{self, Pool};
 use app::server::{AppState, demo};
 use app::{App, shell};
 use axum::Router;
+use axum::handler::Handler;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum_login::AuthManagerLayerBuilder;
@@ -116,10 +117,19 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             "/export/reports/wards/{ward}/{file}",
             get(reviews::ward_report_export),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        // The site's files (service worker, manifest, icons) are served here directly;
+        // only what is not a file goes to Leptos, which answers with its 404 page. (Leptos'
+        // own file handler reads the response options of whatever page is rendering on the
+        // same thread, and takes that page's headers away from it.)
+        .fallback_service(
+            ServeDir::new(&*options.site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell)
+                        .with_state(state.clone()),
+                ),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -351,3 +351,81 @@ async fn a_live_feed_stays_open_while_its_reader_may_read() {
     );
     assert_eq!(feed.await.unwrap(), None, "still open after two checks");
 }
+
+/// Pages rendered at the same time as the site's files are served each keep their own
+/// headers: every page's policy carries the nonce its scripts carry, and a file never gets
+/// a page's policy. Served over real connections, as the server serves them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pages_and_files_keep_their_own_headers() {
+    let app = app().await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+    let router = {
+        let store = ganbo_server::session_store(&app.pool).await.unwrap();
+        ganbo_server::router(
+            app::server::AppState {
+                pool: app.pool.clone(),
+                leptos_options: leptos::prelude::LeptosOptions::builder()
+                    .output_name("ganbo")
+                    .site_root(site.path().to_string_lossy().to_string())
+                    .build(),
+                live: Default::default(),
+                clock: clock(),
+                trusted_proxies: Default::default(),
+            },
+            store,
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let cookie = app.sign_in("secretary1").await;
+    let cell = app.cell(0).await;
+    let mut calls = Vec::new();
+    for i in 0..150 {
+        let cookie = cookie.clone();
+        calls.push(tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let path = if i % 3 == 0 {
+                "/sw.js".to_string()
+            } else {
+                format!("/cells/{cell}/households?q={i}")
+            };
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            write!(
+                s,
+                "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut raw = String::new();
+            s.read_to_string(&mut raw).unwrap();
+            (i, raw)
+        }));
+    }
+    for call in calls {
+        let (i, raw) = call.await.unwrap();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200"), "{i}: {head}");
+        let csp = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-security-policy: "))
+            .unwrap_or_else(|| panic!("{i}: no policy"));
+        if i % 3 == 0 {
+            assert_eq!(csp, app::server::csp::DEFAULT_POLICY, "a file: {i}");
+        } else {
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|r| r.split('\'').next())
+                .unwrap_or_else(|| panic!("page {i} has no nonce policy: {csp}"));
+            assert!(
+                body.contains(&format!("nonce=\"{nonce}\"")),
+                "page {i}: its own nonce"
+            );
+        }
+    }
+}

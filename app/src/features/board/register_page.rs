@@ -2,6 +2,8 @@
 //! of a chosen day.
 
 use leptos::prelude::*;
+
+use crate::features::meetings::screen::PrintButton;
 use leptos_router::hooks::use_query_map;
 
 use super::api::get_register;
@@ -72,7 +74,7 @@ fn RegisterView(r: Register, cell: i64, date: String) -> impl IntoView {
                 <input type="date" name="date" value=date />
             </label>
             <button type="submit" class="button">{t!(i18n, register.show)}</button>
-            <button type="button" class="button button--primary" onclick="window.print()">{t!(i18n, register.print)}</button>
+            <PrintButton label=t_string!(i18n, register.print).to_string() />
         </form>
         <article class="register">
             <header class="register__head">

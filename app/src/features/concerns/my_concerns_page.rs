@@ -24,6 +24,7 @@ pub fn MyConcernsPage() -> impl IntoView {
                     Err(err) => view! { <ErrorPanel err /> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <p class="empty">{t!(i18n, concerns.mine_empty)}</p> }.into_any(),
                     Ok(rows) => view! {
+                        <h2 class="visually-hidden">{t!(i18n, concerns.mine_list)}</h2>
                         <ul class="concern-list">
                             {rows.into_iter().map(|row| view! { <li><ConcernCard row show_state=true /></li> }).collect_view()}
                         </ul>
