@@ -246,6 +246,47 @@ async fn bodies_beyond_their_limit_are_refused_before_anything_reads_them() {
 }
 
 #[tokio::test]
+async fn an_upload_that_is_not_multipart_form_data_is_refused_not_a_crash() {
+    let app = app().await;
+    let cookie = app.sign_in("committee").await;
+    let concern = app.id("SELECT id FROM concerns ORDER BY id LIMIT 1").await;
+    let events = || app.id("SELECT COUNT(*) FROM concern_events");
+    let before = events().await;
+    // The decoder of both uploads panicked on a type without a boundary (a 500).
+    for path in [
+        "/api/concerns/answer_in_writing",
+        "/api/transfer/upload_file",
+    ] {
+        for content_type in [
+            None,
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            Some("application/json"),
+            Some("multipart/form-data"),
+            Some("multipart/mixed; boundary=x"),
+        ] {
+            let mut req = Request::post(path)
+                .header(header::ACCEPT, "application/json")
+                .header(header::COOKIE, &cookie);
+            if let Some(ct) = content_type {
+                req = req.header(header::CONTENT_TYPE, ct);
+            }
+            let body = format!("concern={concern}&version=1&text=Tr%E1%BA%A3+l%E1%BB%9Di&cell=1");
+            let res = app.send(req.body(Body::from(body)).unwrap()).await;
+            assert_eq!(
+                res.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path} {content_type:?}: {}",
+                res.body
+            );
+            assert_eq!(res.json()["Invalid"]["field"], "request");
+            assert_eq!(res.json()["Invalid"]["problem"], "BadFormat");
+        }
+    }
+    assert_eq!(events().await, before);
+}
+
+#[tokio::test]
 async fn a_session_ends_its_lifetime_after_signing_in_however_used() {
     use app::server::auth::SESSION_MAX_DAYS;
     let app = app().await;
