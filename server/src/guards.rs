@@ -20,14 +20,21 @@ pub const UPLOAD_PATHS: &[&str] = &[
 ];
 
 /// An upload that is not multipart form data with a boundary is refused (422) before the
-/// server function's decoder sees it: the decoder panics on one (a 500).
+/// server function's decoder sees it: the decoder panics on one (a 500). The import, whose
+/// form is all about its file, says the file is missing; the written answer, whose file is
+/// optional, that the request is not one.
 pub async fn guard_uploads(req: Request<Body>, next: axum::middleware::Next) -> Response {
-    if UPLOAD_PATHS.contains(&req.uri().path()) && !multipart_with_boundary(req.headers()) {
+    let path = req.uri().path();
+    if UPLOAD_PATHS.contains(&path) && !multipart_with_boundary(req.headers()) {
+        let refusal = if path == "/api/transfer/upload_file" {
+            AppError::invalid("file", Problem::Required)
+        } else {
+            AppError::invalid("request", Problem::BadFormat)
+        };
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
             [(header::CONTENT_TYPE, "application/json")],
-            serde_json::to_string(&AppError::invalid("request", Problem::BadFormat))
-                .unwrap_or_default(),
+            serde_json::to_string(&refusal).unwrap_or_default(),
         )
             .into_response();
     }

@@ -253,9 +253,13 @@ async fn an_upload_that_is_not_multipart_form_data_is_refused_not_a_crash() {
     let events = || app.id("SELECT COUNT(*) FROM concern_events");
     let before = events().await;
     // The decoder of both uploads panicked on a type without a boundary (a 500).
-    for path in [
-        "/api/concerns/answer_in_writing",
-        "/api/transfer/upload_file",
+    for (path, field, problem) in [
+        (
+            "/api/concerns/answer_in_writing",
+            "request",
+            json!("BadFormat"),
+        ),
+        ("/api/transfer/upload_file", "file", json!("Required")),
     ] {
         for content_type in [
             None,
@@ -279,8 +283,8 @@ async fn an_upload_that_is_not_multipart_form_data_is_refused_not_a_crash() {
                 "{path} {content_type:?}: {}",
                 res.body
             );
-            assert_eq!(res.json()["Invalid"]["field"], "request");
-            assert_eq!(res.json()["Invalid"]["problem"], "BadFormat");
+            assert_eq!(res.json()["Invalid"]["field"], field);
+            assert_eq!(res.json()["Invalid"]["problem"], problem);
         }
     }
     assert_eq!(events().await, before);
