@@ -673,8 +673,10 @@ impl Fuzz {
                 *pick(rng, &ids)
             };
         }
+        // A right call takes the caller's own things when they have some (a member's
+        // households), else things of their own cell.
         let r = if tame {
-            12 + rng.u32(..63)
+            12 + rng.u32(..30) * u32::from(self.mine.get(&(role, e)).is_none_or(Vec::is_empty))
         } else {
             rng.u32(..100)
         };
