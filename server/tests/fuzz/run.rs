@@ -37,7 +37,7 @@ pub struct Role {
     pub home: Vec<i64>,
 }
 
-/// Signs in, or says why not.
+/// Signs in and returns the session cookie (the run stops if it cannot).
 pub async fn sign_in(app: &TestApp, username: &str) -> String {
     let res = app
         .call(
@@ -1101,6 +1101,7 @@ impl Fuzz {
 
     pub async fn imports_settled(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
+        let mut waited = false;
         loop {
             let running: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM import_jobs WHERE state IN ('checking', 'committing')",
@@ -1109,8 +1110,13 @@ impl Fuzz {
             .await
             .unwrap();
             if running == 0 {
+                if waited {
+                    // The work lets go of its job right after writing its end.
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
                 return;
             }
+            waited = true;
             assert!(Instant::now() < deadline, "an import did not end");
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
