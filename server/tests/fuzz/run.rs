@@ -1437,5 +1437,15 @@ pub async fn fuzz(group: &[&str], seed: u64) {
         );
     }
     fz.check_days().await;
+    fz.imports_settled().await;
+    // The files the run uploaded are not left in the system's temporary folder.
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT file_path FROM import_jobs WHERE file_path <> ''")
+            .fetch_all(&fz.app.pool)
+            .await
+            .unwrap();
+    for path in kept {
+        let _ = std::fs::remove_file(path);
+    }
     fz.report(group, table.len(), started);
 }
