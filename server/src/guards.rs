@@ -6,20 +6,48 @@ use std::time::Duration;
 
 use app::core::clock::Clock;
 use app::error::{AppError, Problem};
-use app::features::transfer::export;
 use app::server::auth::{AuthSession, SESSION_MAX_DAYS, SIGNED_IN_AT};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// An upload that is not multipart form data with a boundary is refused before the server
-/// function's decoder sees it.
+/// The server functions that take multipart form data: the import's file and the
+/// committee's written answer.
+pub const UPLOAD_PATHS: &[&str] = &[
+    "/api/transfer/upload_file",
+    "/api/concerns/answer_in_writing",
+];
+
+/// An upload that is not multipart form data with a boundary is refused (422) before the
+/// server function's decoder sees it: the decoder panics on one (a 500). The import, whose
+/// form is all about its file, says the file is missing; the written answer, whose file is
+/// optional, that the request is not one.
 pub async fn guard_uploads(req: Request<Body>, next: axum::middleware::Next) -> Response {
-    if let Some(refused) = export::refuse_bad_upload(req.uri().path(), req.headers()) {
-        return refused;
+    let path = req.uri().path();
+    if UPLOAD_PATHS.contains(&path) && !multipart_with_boundary(req.headers()) {
+        let refusal = if path == "/api/transfer/upload_file" {
+            AppError::invalid("file", Problem::Required)
+        } else {
+            AppError::invalid("request", Problem::BadFormat)
+        };
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&refusal).unwrap_or_default(),
+        )
+            .into_response();
     }
     next.run(req).await
+}
+
+/// Whether the request says it is multipart form data, with a boundary, as the decoder
+/// reads it (`multipart/form-data; boundary=…`).
+fn multipart_with_boundary(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| multer::parse_boundary(ct).is_ok())
 }
 
 /// Arguments that do not parse (`cell=abc`) are refused before the server function runs, so
@@ -133,8 +161,7 @@ pub async fn body_limits(req: Request<Body>, next: axum::middleware::Next) -> Re
 /// No request holds the server longer than its time: an ordinary one 30 s, an upload ten
 /// minutes (the live board's stream answers at once and then flows, so it is not cut).
 pub async fn time_limits(req: Request<Body>, next: axum::middleware::Next) -> Response {
-    let path = req.uri().path();
-    let time = if path == "/api/transfer/upload_file" || path == "/api/concerns/answer_in_writing" {
+    let time = if UPLOAD_PATHS.contains(&req.uri().path()) {
         UPLOAD_TIME
     } else {
         REQUEST_TIME
@@ -311,6 +338,27 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn an_upload_is_multipart_form_data_with_a_boundary() {
+        let with = |ct: &'static str| headers(&[("content-type", ct)]);
+        assert!(multipart_with_boundary(&with(
+            "multipart/form-data; boundary=----x"
+        )));
+        assert!(multipart_with_boundary(&with(
+            "multipart/form-data; charset=utf-8; boundary=\"a b\""
+        )));
+        for ct in [
+            "multipart/form-data",
+            "multipart/mixed; boundary=x",
+            "application/x-www-form-urlencoded",
+            "application/json",
+            "text/plain; boundary=x",
+        ] {
+            assert!(!multipart_with_boundary(&with(ct)), "{ct}");
+        }
+        assert!(!multipart_with_boundary(&HeaderMap::new()));
     }
 
     #[test]

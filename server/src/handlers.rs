@@ -1,20 +1,52 @@
 //! The routes that are not pages or server functions: the live board feed, concern files,
 //! the health check, and the door to the server functions.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use app::error::AppError;
 use app::server::AppState;
 use app::server::auth::Backend;
 use axum::body::Body;
 use axum::extract::{Extension, Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use leptos_axum::handle_server_fns_with_context;
 use tower_sessions_sqlx_store::SqliteStore;
 
-pub async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+/// The server functions of this binary: their paths and how each is called.
+static SERVER_FNS: LazyLock<HashMap<&'static str, Vec<Method>>> = LazyLock::new(|| {
+    let mut fns: HashMap<&'static str, Vec<Method>> = HashMap::new();
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        fns.entry(path).or_default().push(method);
+    }
+    fns
+});
+
+/// `/api/…`: a server function. A path that names none answers 404 (leptos would answer
+/// 400 with a note for developers), and a known one called another way 405.
+pub async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> Response {
+    match SERVER_FNS.get(req.uri().path()) {
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&AppError::NotFound).unwrap_or_default(),
+        )
+            .into_response(),
+        Some(methods) if !methods.contains(req.method()) => {
+            let allow = methods
+                .iter()
+                .map(Method::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, allow)]).into_response()
+        }
+        Some(_) => handle_server_fns_with_context(move || provide_context(state.clone()), req)
+            .await
+            .into_response(),
+    }
 }
 
 /// How often an open live feed checks that its reader may still read it.

@@ -638,6 +638,23 @@ async fn the_register_shows_the_cell_as_of_a_day() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["Invalid"]["field"], "date");
+    // A day of a year the app does not know is refused rather than shown (an empty
+    // register for the year 10000: its day sorted before every other).
+    for day in ["+10000-01-01", "9999-12-31", "0000-01-01"] {
+        let bad = app
+            .call(
+                "board/register",
+                &[("cell", cell.to_string()), ("date", day.into())],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}");
+        assert!(
+            bad.json()["Invalid"]["problem"]["DateOutOfRange"].is_object(),
+            "{day}: {}",
+            bad.body
+        );
+    }
     let secretary2 = app.sign_in("secretary2").await;
     let res = app
         .call(

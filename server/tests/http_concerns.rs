@@ -900,6 +900,31 @@ async fn only_the_committee_edits_the_calendar_and_deadlines() {
         );
         assert_eq!(res.json()["Invalid"]["field"], field);
     }
+    // Days outside the years the app knows are refused, not kept (a year 0 and a 9999
+    // once went into the calendar).
+    for day in [
+        "0000-01-01",
+        "1999-12-31",
+        "2101-01-01",
+        "9999-12-31",
+        "+10000-01-01",
+    ] {
+        let res = app
+            .call("concerns/add_day", &add(day, "off", "x"), Some(&committee))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{day}: {}",
+            res.body
+        );
+        let refused = res.json();
+        assert_eq!(refused["Invalid"]["field"], "day");
+        assert_eq!(
+            refused["Invalid"]["problem"]["DateOutOfRange"],
+            serde_json::json!({ "earliest": "2000-01-01", "latest": "2100-12-31" })
+        );
+    }
     let res = app
         .call("concerns/set_deadlines", &deadlines("0"), Some(&committee))
         .await;

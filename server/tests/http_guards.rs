@@ -246,6 +246,84 @@ async fn bodies_beyond_their_limit_are_refused_before_anything_reads_them() {
 }
 
 #[tokio::test]
+async fn an_upload_that_is_not_multipart_form_data_is_refused_not_a_crash() {
+    let app = app().await;
+    let cookie = app.sign_in("committee").await;
+    let concern = app.id("SELECT id FROM concerns ORDER BY id LIMIT 1").await;
+    let events = || app.id("SELECT COUNT(*) FROM concern_events");
+    let before = events().await;
+    // The decoder of both uploads panicked on a type without a boundary (a 500).
+    for (path, field, problem) in [
+        (
+            "/api/concerns/answer_in_writing",
+            "request",
+            json!("BadFormat"),
+        ),
+        ("/api/transfer/upload_file", "file", json!("Required")),
+    ] {
+        for content_type in [
+            None,
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            Some("application/json"),
+            Some("multipart/form-data"),
+            Some("multipart/mixed; boundary=x"),
+        ] {
+            let mut req = Request::post(path)
+                .header(header::ACCEPT, "application/json")
+                .header(header::COOKIE, &cookie);
+            if let Some(ct) = content_type {
+                req = req.header(header::CONTENT_TYPE, ct);
+            }
+            let body = format!("concern={concern}&version=1&text=Tr%E1%BA%A3+l%E1%BB%9Di&cell=1");
+            let res = app.send(req.body(Body::from(body)).unwrap()).await;
+            assert_eq!(
+                res.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path} {content_type:?}: {}",
+                res.body
+            );
+            assert_eq!(res.json()["Invalid"]["field"], field);
+            assert_eq!(res.json()["Invalid"]["problem"], problem);
+        }
+    }
+    assert_eq!(events().await, before);
+}
+
+#[tokio::test]
+async fn a_server_function_that_does_not_exist_is_not_found() {
+    let app = app().await;
+    let cookie = app.sign_in("secretary1").await;
+    // Not a note for developers (leptos answers 400 with one), but the app's own refusal.
+    for path in ["/api/board/move/extra", "/api/nothing"] {
+        let res = app
+            .send(
+                Request::post(path)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::from("cell=1"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}: {}", res.body);
+        assert_eq!(res.json(), json!("NotFound"), "{path}");
+    }
+    // A server function is posted to; asked for another way, it says how.
+    let res = app
+        .send(
+            Request::get("/api/org/cells")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers[header::ALLOW], "POST");
+    let res = app.call("org/cells", &[], Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+}
+
+#[tokio::test]
 async fn a_session_ends_its_lifetime_after_signing_in_however_used() {
     use app::server::auth::SESSION_MAX_DAYS;
     let app = app().await;

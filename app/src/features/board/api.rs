@@ -362,8 +362,7 @@ pub async fn get_register(cell: i64, date: String) -> Result<Register, AppError>
         let day = if date.trim().is_empty() {
             today()?
         } else {
-            chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-                .map_err(|_| AppError::invalid("date", crate::error::Problem::BadFormat))?
+            crate::features::concerns::model::parse_day("date", &date)?
         };
         let pool = pool()?;
         let scope = caller.read_cell(&pool, cell).await?;

@@ -683,10 +683,29 @@ pub fn parse_text(
     Ok(v.to_string())
 }
 
-/// A date typed as `YYYY-MM-DD` (the form of `<input type=date>`).
+/// The first and last day a typed day may be: the years the calendars, meetings and
+/// reviews know (2000–2100).
+pub fn typed_day_range() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid day"),
+        NaiveDate::from_ymd_opt(2100, 12, 31).expect("a valid day"),
+    )
+}
+
+/// A date typed as `YYYY-MM-DD` (the form of `<input type=date>`), within
+/// [`typed_day_range`]: a year 0 or 9999 is a slip of the keyboard, not a day to keep (and
+/// a year past 9999 would sort wrong among the stored days).
 pub fn parse_day(field: &str, value: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid(field, Problem::BadFormat))
+    let day = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, Problem::BadFormat))?;
+    let (earliest, latest) = typed_day_range();
+    if day < earliest || day > latest {
+        return Err(AppError::invalid(
+            field,
+            Problem::DateOutOfRange { earliest, latest },
+        ));
+    }
+    Ok(day)
 }
 
 /// The kinds of file accepted with a written answer.
@@ -1286,6 +1305,32 @@ mod tests {
         assert_eq!(parse_text("note", "", 10, false).unwrap(), "");
         assert!(parse_text("body", &"ă".repeat(11), 10, true).is_err());
         assert_eq!(parse_day("on_day", "2026-11-22").unwrap(), d(2026, 11, 22));
+        assert_eq!(
+            parse_day("on_day", " 2100-12-31 ").unwrap(),
+            d(2100, 12, 31)
+        );
+        assert_eq!(parse_day("on_day", "2000-01-01").unwrap(), d(2000, 1, 1));
         assert!(parse_day("on_day", "22/11/2026").is_err());
+        assert!(parse_day("on_day", "2026-02-30").is_err());
+        let out_of_range = AppError::invalid(
+            "day",
+            Problem::DateOutOfRange {
+                earliest: d(2000, 1, 1),
+                latest: d(2100, 12, 31),
+            },
+        );
+        for typed in [
+            "0000-01-01",
+            "1999-12-31",
+            "2101-01-01",
+            "9999-12-31",
+            "+10000-01-01",
+        ] {
+            assert_eq!(
+                parse_day("day", typed).unwrap_err(),
+                out_of_range,
+                "{typed}"
+            );
+        }
     }
 }

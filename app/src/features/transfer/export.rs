@@ -702,30 +702,6 @@ pub async fn ward_export(
     run.await.unwrap_or_else(refuse)
 }
 
-/// An upload that is not multipart form data with a boundary is refused before the server
-/// function's decoder sees it (which would not answer it gracefully).
-pub fn refuse_bad_upload(path: &str, headers: &axum::http::HeaderMap) -> Option<Response> {
-    if path != "/api/transfer/upload_file" {
-        return None;
-    }
-    let ok = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data") && ct.contains("boundary="));
-    if ok {
-        return None;
-    }
-    let e = AppError::invalid("file", crate::error::Problem::Required);
-    Some(
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            [(header::CONTENT_TYPE, "application/json")],
-            serde_json::to_string(&e).unwrap_or_default(),
-        )
-            .into_response(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
