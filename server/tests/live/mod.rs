@@ -63,9 +63,21 @@ pub struct Server {
 impl Server {
     /// Starts `ganbo serve [--demo]` and waits until `/health` answers.
     pub async fn start(binary: &Path, database_url: &str, demo: bool, log: PathBuf) -> Server {
+        Self::start_with(binary, database_url, demo, log, &[]).await
+    }
+
+    /// The same, with more settings in its environment.
+    pub async fn start_with(
+        binary: &Path,
+        database_url: &str,
+        demo: bool,
+        log: PathBuf,
+        env: &[(&str, &str)],
+    ) -> Server {
         let port = free_port();
         let out = std::fs::File::create(&log).expect("a log file");
         let mut cmd = ganbo(binary, database_url);
+        cmd.envs(env.iter().copied());
         cmd.arg("serve")
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_OUTPUT_NAME", "ganbo")
