@@ -27,6 +27,7 @@ mod live;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use app::core::clock::Clock;
@@ -35,6 +36,16 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::{ConnectOptions, Connection};
 use tokio::sync::Mutex;
+
+/// Set when the server process is gone: the load stops at once rather than count a dead
+/// server's refusals as the server's errors.
+static SERVER_GONE: AtomicBool = AtomicBool::new(false);
+/// When it went, in seconds from the start of the load.
+static GONE_AT: AtomicU64 = AtomicU64::new(0);
+
+fn going(deadline: Instant) -> bool {
+    Instant::now() < deadline && !SERVER_GONE.load(Ordering::SeqCst)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -213,14 +224,22 @@ async fn main() {
     let sampler = {
         let samples = samples.clone();
         tokio::spawn(async move {
-            while Instant::now() < deadline {
-                if let Some(kb) = rss_kb(pid) {
-                    samples
+            let mut tick = 0u64;
+            while going(deadline) {
+                match rss_kb(pid) {
+                    Some(kb) if tick.is_multiple_of(5) => samples
                         .lock()
                         .await
-                        .push((load_started.elapsed().as_secs_f64(), kb));
+                        .push((load_started.elapsed().as_secs_f64(), kb)),
+                    Some(_) => {}
+                    // No memory: the process has ended (a zombie has no VmRSS).
+                    None => {
+                        GONE_AT.store(load_started.elapsed().as_secs(), Ordering::SeqCst);
+                        SERVER_GONE.store(true, Ordering::SeqCst);
+                    }
                 }
-                tokio::time::sleep(Duration::from_secs(5)).await;
+                tick += 1;
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         })
     };
@@ -347,11 +366,18 @@ async fn main() {
     for line in warnings.iter().take(5) {
         println!("  {}", head(line));
     }
+    let gone = SERVER_GONE.load(Ordering::SeqCst);
+    if gone {
+        println!(
+            "the server ended after {} s: the load stopped then",
+            GONE_AT.load(Ordering::SeqCst)
+        );
+    }
     drop(server);
     if let Some(keep) = &settings.keep_log {
         std::fs::copy(&log, keep).expect("the server log is kept");
     }
-    if errors > 0 {
+    if errors > 0 || gone {
         eprintln!("soak: {errors} requests failed");
         std::process::exit(1);
     }
@@ -365,7 +391,7 @@ async fn board(
     tally: &mut Tally,
 ) {
     let mut n = worker;
-    while Instant::now() < deadline {
+    while going(deadline) {
         let cell = &cells[n % cells.len()];
         let started = Instant::now();
         match client
@@ -392,7 +418,7 @@ async fn moves(client: &Client, cells: &[Cell], slot: usize, deadline: Instant, 
     let cell = &cells[slot % cells.len()];
     let (household, mut holder, mut version) = cell.movable[slot / cells.len()];
     let mut next = slot;
-    while Instant::now() < deadline {
+    while going(deadline) {
         next += 1;
         let to = cell.members[next % cell.members.len()];
         if to == holder {
@@ -422,7 +448,7 @@ async fn visits(
 ) {
     let (cookie, households) = &phones[worker % phones.len()];
     let mut n = 0usize;
-    while Instant::now() < deadline {
+    while going(deadline) {
         let id = format!("soak-{worker}-{n}");
         let form = visit_form(
             &id,
