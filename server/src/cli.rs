@@ -1,8 +1,12 @@
-//! The command line: `ganbo serve`, `ganbo migrate`, `ganbo demo`.
+//! The command line: `ganbo serve`, `ganbo migrate`, `ganbo demo`, `ganbo backup`,
+//! `ganbo restore`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use app::server::{db, demo};
+
+use crate::backup;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -58,6 +62,26 @@ enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
+    /// Write a consistent copy of the database to PATH (safe while the server runs).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to write, or a folder to write a dated file into.
+        path: PathBuf,
+        /// Replace PATH if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup (stop the server first).
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup to restore.
+        path: PathBuf,
+        /// Delete the replaced database instead of keeping it as <name>.before-restore-<time>.
+        #[arg(long)]
+        no_keep: bool,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -71,6 +95,17 @@ pub async fn run() -> ExitCode {
     if clock.is_pinned() {
         tracing::warn!(today = %clock.today(), "the clock is pinned");
     }
+    // Every command that uses the database holds its lock file (shared) while it runs, so
+    // that a restore cannot replace it under them; restore takes it exclusively.
+    let _lock = match &cli.command {
+        Command::Serve { db, .. } | Command::Migrate { db } | Command::Demo { db, .. } => {
+            match backup::hold(&db.database_url) {
+                Ok(lock) => lock,
+                Err(e) => return fail(e),
+            }
+        }
+        Command::Backup { .. } | Command::Restore { .. } => None,
+    };
     match cli.command {
         Command::Serve { db, demo } => crate::serve(&db.database_url, demo, clock).await,
         Command::Migrate { db } => match db::open_and_migrate(&db.database_url).await {
@@ -80,6 +115,39 @@ pub async fn run() -> ExitCode {
             }
             Err(e) => fail(e),
         },
+        Command::Backup { db, path, force } => {
+            match backup::backup(&db.database_url, &path, force, clock).await {
+                Ok((file, contents)) => {
+                    println!(
+                        "ganbo: backup written to {} ({contents}; integrity check ok)",
+                        file.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Restore { db, path, no_keep } => {
+            match backup::restore(&db.database_url, &path, !no_keep, clock).await {
+                Ok(r) => {
+                    let before = match (&r.kept, r.replaced) {
+                        (Some(kept), _) => {
+                            format!("the database it replaced is kept as {}", kept.display())
+                        }
+                        (None, true) => "the database it replaced is deleted".to_string(),
+                        (None, false) => "there was no database before".to_string(),
+                    };
+                    println!(
+                        "ganbo: restored {} into {} ({}; migrated to this version); {before}",
+                        path.display(),
+                        r.database.display(),
+                        r.contents
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
         Command::Demo {
             db,
             cells,

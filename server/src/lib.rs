@@ -1,6 +1,7 @@
 //! The axum server: routes, sessions, static files, health, start-up and shutdown.
 //! `router(state)` builds the whole app so that tests can call it without a socket.
 
+pub mod backup;
 pub mod cli;
 pub mod guards;
 pub mod handlers;

@@ -75,6 +75,19 @@ pub async fn open_and_migrate(url: &str) -> Result<Pool, OpenError> {
     Ok(pool)
 }
 
+/// The file a database URL names, or `None` for an in-memory database.
+pub fn database_file(url: &str) -> Result<Option<PathBuf>, OpenError> {
+    if !url.starts_with("sqlite:") {
+        return Err(OpenError::BadUrl(url.to_string()));
+    }
+    if is_memory(url) {
+        return Ok(None);
+    }
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|_| OpenError::BadUrl(url.to_string()))?;
+    Ok(Some(options.get_filename().to_path_buf()))
+}
+
 fn is_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
 }
@@ -129,6 +142,20 @@ mod tests {
             matches!(err, OpenError::Folder(..) | OpenError::NotWritable(..)),
             "{err}"
         );
+    }
+
+    #[test]
+    fn names_the_file_of_a_url() {
+        assert_eq!(
+            database_file("sqlite://data/ganbo.sqlite").unwrap(),
+            Some(PathBuf::from("data/ganbo.sqlite"))
+        );
+        assert_eq!(
+            database_file("sqlite:///var/lib/ganbo/g.sqlite?mode=rwc").unwrap(),
+            Some(PathBuf::from("/var/lib/ganbo/g.sqlite"))
+        );
+        assert_eq!(database_file("sqlite::memory:").unwrap(), None);
+        assert!(database_file("postgres://x/y").is_err());
     }
 
     #[tokio::test]
