@@ -76,7 +76,7 @@ fn RegisterView(r: Register, cell: i64, date: String) -> impl IntoView {
             <button type="submit" class="button">{t!(i18n, register.show)}</button>
             <PrintButton label=t_string!(i18n, register.print).to_string() />
         </form>
-        <article class="register">
+        <article class="register" tabindex="0" aria-labelledby="register-title">
             <header class="register__head">
                 <div>
                     <p class="register__org">{r.ward_name.clone()}</p>
@@ -84,7 +84,7 @@ fn RegisterView(r: Register, cell: i64, date: String) -> impl IntoView {
                 </div>
                 <p class="register__party">{t!(i18n, register.party)}</p>
             </header>
-            <h1 class="register__title">{t!(i18n, register.title)}</h1>
+            <h1 class="register__title" id="register-title">{t!(i18n, register.title)}</h1>
             <p class="register__date">{t!(i18n, register.as_of, date = r.as_of.clone())}</p>
             {if r.rows.is_empty() {
                 view! { <p class="empty">{t!(i18n, register.empty)}</p> }.into_any()

@@ -278,11 +278,11 @@ fn CommentSheet(
                 <div><dt>"Nơi công tác"</dt><dd>{m.workplace.clone()}</dd></div>
                 <div><dt>"Nơi cư trú"</dt><dd>{m.address.clone()}</dd></div>
             </dl>
-            <h3>"1. Giữ mối liên hệ với chi ủy, chi bộ nơi cư trú"</h3>
+            <h2 class="dv213-sheet__part">"1. Giữ mối liên hệ với chi ủy, chi bộ nơi cư trú"</h2>
             <p class="dv213-sheet__text">{c.contact.clone()}</p>
-            <h3>"2. Gương mẫu thực hiện nghĩa vụ công dân nơi cư trú"</h3>
+            <h2 class="dv213-sheet__part">"2. Gương mẫu thực hiện nghĩa vụ công dân nơi cư trú"</h2>
             <p class="dv213-sheet__text">{c.civic.clone()}</p>
-            <h3>"3. Nhận xét chung, đề nghị"</h3>
+            <h2 class="dv213-sheet__part">"3. Nhận xét chung, đề nghị"</h2>
             <p class="dv213-sheet__text">{c.comment.clone()}</p>
             <div class="evidence__signatures">
                 <div></div>
