@@ -442,50 +442,20 @@ async fn concurrent_pages_and_files_keep_their_own_headers() {
         "self.addEventListener('fetch', () => {});",
     )
     .unwrap();
-    let router = {
-        let store = ganbo_server::session_store(&app.pool).await.unwrap();
-        ganbo_server::router(
-            app::server::AppState {
-                pool: app.pool.clone(),
-                leptos_options: leptos::prelude::LeptosOptions::builder()
-                    .output_name("ganbo")
-                    .site_root(site.path().to_string_lossy().to_string())
-                    .build(),
-                live: Default::default(),
-                clock: clock(),
-                trusted_proxies: Default::default(),
-            },
-            store,
-        )
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let addr = serve(&app, site.path()).await;
     let cookie = app.sign_in("secretary1").await;
     let cell = app.cell(0).await;
     let mut calls = Vec::new();
     for i in 0..150 {
-        let cookie = cookie.clone();
-        calls.push(tokio::task::spawn_blocking(move || {
-            use std::io::{Read, Write};
-            let path = if i % 3 == 0 {
-                "/sw.js".to_string()
-            } else {
-                format!("/cells/{cell}/households?q={i}")
-            };
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            write!(
-                s,
-                "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut raw = String::new();
-            s.read_to_string(&mut raw).unwrap();
-            (i, raw)
-        }));
+        let path = if i % 3 == 0 {
+            "/sw.js".to_string()
+        } else {
+            format!("/cells/{cell}/households?q={i}")
+        };
+        calls.push(get_over_tcp(addr, path, cookie.clone()));
     }
-    for call in calls {
-        let (i, raw) = call.await.unwrap();
+    for (i, call) in calls.into_iter().enumerate() {
+        let raw = call.await.unwrap();
         let (head, body) = raw.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200"), "{i}: {head}");
         let csp = head
@@ -506,4 +476,145 @@ async fn concurrent_pages_and_files_keep_their_own_headers() {
             );
         }
     }
+}
+
+/// Many people's pages rendered at the same moment each show the person who asked: their
+/// name in the header and their own households, never someone else's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_pages_each_show_their_own_person() {
+    let app = app().await;
+    let site = tempfile::tempdir().unwrap();
+    let addr = serve(&app, site.path()).await;
+    // Each person's page, asked for alone: their name and the households it links to.
+    let mut people = Vec::new();
+    for username in [
+        "member1",
+        "member2",
+        "secretary1",
+        "secretary2",
+        "secretary3",
+    ] {
+        let cookie = app.sign_in(username).await;
+        let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        let alone = get_over_tcp(addr, "/my".to_string(), cookie.clone())
+            .await
+            .unwrap();
+        let households = household_links(&alone);
+        assert!(!households.is_empty(), "{username} looks after households");
+        // A second page of theirs: a secretary's board, a member's concerns.
+        let other = match username.strip_prefix("secretary") {
+            Some(n) => format!(
+                "/cells/{}/board",
+                app.cell(n.parse::<i64>().unwrap() - 1).await
+            ),
+            None => "/my/concerns".to_string(),
+        };
+        people.push((username, cookie, name, households, other));
+    }
+    let names: Vec<&String> = people.iter().map(|p| &p.2).collect();
+    assert_eq!(
+        names
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        people.len(),
+        "names tell the people apart"
+    );
+    let mut calls = Vec::new();
+    let mine = |i: usize| i / people.len() % 2 == 0;
+    for i in 0..300 {
+        let (_, cookie, _, _, other) = &people[i % people.len()];
+        let path = if mine(i) {
+            "/my".to_string()
+        } else {
+            other.clone()
+        };
+        calls.push(get_over_tcp(addr, path, cookie.clone()));
+    }
+    for (i, call) in calls.into_iter().enumerate() {
+        let raw = call.await.unwrap();
+        let (username, _, name, households, other) = &people[i % people.len()];
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200"), "{i} {username}: {head}");
+        assert!(
+            !body.contains("class=\"status-page\""),
+            "{i} {username}: no error panel"
+        );
+        let named: Vec<&&String> = names
+            .iter()
+            .filter(|n| raw.contains(&format!("<strong class=\"who__name\">{n}</strong>")))
+            .collect();
+        assert_eq!(
+            named,
+            vec![&name],
+            "{i}: {username}'s page names them alone"
+        );
+        if !mine(i) {
+            assert!(
+                !other.ends_with("/board") || body.contains("id=\"board-data\""),
+                "{i}: {username}'s board has its data"
+            );
+            continue;
+        }
+        assert_eq!(
+            &household_links(&raw),
+            households,
+            "{i}: {username}'s page lists their own households"
+        );
+    }
+}
+
+/// The households a page links to.
+fn household_links(page: &str) -> std::collections::BTreeSet<String> {
+    page.split("href=\"/households/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Serves the app over a real connection, its site files taken from `site`.
+async fn serve(app: &common::TestApp, site: &std::path::Path) -> std::net::SocketAddr {
+    let store = ganbo_server::session_store(&app.pool).await.unwrap();
+    let router = ganbo_server::router(
+        app::server::AppState {
+            pool: app.pool.clone(),
+            leptos_options: leptos::prelude::LeptosOptions::builder()
+                .output_name("ganbo")
+                .site_root(site.to_string_lossy().to_string())
+                .build(),
+            live: Default::default(),
+            clock: clock(),
+            trusted_proxies: Default::default(),
+        },
+        store,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    addr
+}
+
+/// A GET over its own connection, in a thread of its own: the raw answer.
+fn get_over_tcp(
+    addr: std::net::SocketAddr,
+    path: String,
+    cookie: String,
+) -> tokio::task::JoinHandle<String> {
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        raw
+    })
 }

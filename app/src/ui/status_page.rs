@@ -15,7 +15,7 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, errors.page_not_found_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), errors.page_not_found_title).to_string() />
         <main id="main" class="page status-page">
             <p class="status-page__code" aria-hidden="true">"404"</p>
             <h1>{t!(i18n, errors.page_not_found_title)}</h1>

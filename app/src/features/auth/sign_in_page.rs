@@ -44,7 +44,7 @@ pub fn SignInPage() -> impl IntoView {
     let info = Resource::new(|| (), |_| sign_in_info());
 
     view! {
-        <Title text=move || t_string!(i18n, sign_in.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), sign_in.title).to_string() />
         <Suspense>
             {move || Suspend::new(async move {
                 match me.await {

@@ -18,7 +18,7 @@ pub fn RegistrationPage() -> impl IntoView {
     let candidates = Resource::new(|| (), |_| registration_candidates());
     let mine = Resource::new(|| (), |_| my_registrations());
     view! {
-        <Title text=move || t_string!(i18n, registration.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), registration.title).to_string() />
         <header class="page-header">
             <h1>{t!(i18n, registration.title)}</h1>
             <p class="page-header__intro">{t!(i18n, registration.intro)}</p>

@@ -13,7 +13,7 @@ pub fn MyConcernsPage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| my_concerns());
     view! {
-        <Title text=move || t_string!(i18n, concerns.mine_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), concerns.mine_title).to_string() />
         <header class="page-header">
             <h1>{t!(i18n, concerns.mine_title)}</h1>
             <p class="page-header__intro">{t!(i18n, concerns.mine_intro)}</p>

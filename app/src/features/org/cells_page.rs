@@ -15,7 +15,7 @@ pub fn CellsPage() -> impl IntoView {
     let i18n = use_i18n();
     let cells = Resource::new(|| (), |_| list_cells());
     view! {
-        <Title text=move || t_string!(i18n, cells.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), cells.title).to_string() />
         <header class="page-header">
             <h1>{t!(i18n, cells.title)}</h1>
             <p class="page-header__intro">{t!(i18n, cells.intro)}</p>

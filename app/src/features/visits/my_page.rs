@@ -21,7 +21,7 @@ pub fn MyPage() -> impl IntoView {
     let linked = me.member_id.is_some();
     let households = Resource::new(|| (), |_| get_my_households());
     view! {
-        <Title text=move || t_string!(i18n, my.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), my.title).to_string() />
         <header class="page-header">
             <h1>{t!(i18n, my.title)}</h1>
         </header>

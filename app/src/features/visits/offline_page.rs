@@ -10,7 +10,7 @@ use crate::i18n::*;
 pub fn OfflinePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, visits.offline_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), visits.offline_title).to_string() />
         <main id="main" class="page status-page">
             <h1>{t!(i18n, visits.offline_title)}</h1>
             <p>{t!(i18n, visits.offline_text)}</p>
