@@ -525,7 +525,7 @@ async fn concurrent_pages_each_show_their_own_person() {
         "names tell the people apart"
     );
     let mut calls = Vec::new();
-    let mine = |i: usize| i / people.len() % 2 == 0;
+    let mine = |i: usize| (i / people.len()).is_multiple_of(2);
     for i in 0..300 {
         let (_, cookie, _, _, other) = &people[i % people.len()];
         let path = if mine(i) {
