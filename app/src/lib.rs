@@ -40,7 +40,7 @@ use crate::features::reviews::{
     evidence_page::EvidencePage,
     report_page::{CellReportPage, WardReportPage},
 };
-use crate::features::transfer::data_page::DataPage;
+use crate::features::transfer::data_page::{DataPage, WardExports};
 use crate::features::visits::{
     coverage_page::CoveragePage, household_page::HouseholdPage, my_page::MyPage,
     offline_page::OfflinePage,
@@ -103,7 +103,8 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=HomeRedirect />
                         <Route path=path!("/my") view=MyPage />
-                        <Route path=path!("/cells") view=CellsPage />
+                        // The cells, then the ward's export links for those who read a whole ward.
+                        <Route path=path!("/cells") view=|| view! { <CellsPage /> <WardExports /> } />
                         <Route path=path!("/cells/:cell") view=CellPage />
                         <Route path=path!("/cells/:cell/board") view=BoardPage />
                         <Route path=path!("/cells/:cell/register") view=RegisterPage />

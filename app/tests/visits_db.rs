@@ -1,7 +1,9 @@
 //! Database tests of home visits, each on a fresh SQLite file with the demo ward.
 
+use app::features::concerns::model::{Category as ConcernCategory, State as ConcernState, Urgency};
+use app::features::concerns::repo::{RaisedConcern, insert_raised_concern};
 use app::features::visits::model::*;
-use app::features::visits::repo::{self, RaisedConcern, Visitor};
+use app::features::visits::repo::{self, Visitor};
 use app::server::db::{self, Pool};
 use app::server::demo;
 use app::server::scope::CellScope;
@@ -192,14 +194,12 @@ async fn a_raised_concern_enters_the_concern_process() {
         raised_on: today(),
         now: now(),
     };
-    let id = repo::insert_raised_concern(&mut tx, &concern)
+    let id = insert_raised_concern(&mut tx, &concern)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(
-        repo::insert_raised_concern(&mut tx, &concern)
-            .await
-            .unwrap(),
+        insert_raised_concern(&mut tx, &concern).await.unwrap(),
         None,
         "the same id is not raised twice"
     );

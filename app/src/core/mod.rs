@@ -1,4 +1,5 @@
 //! The shared core under every feature: what the whole app agrees on and nothing in it
 //! depends on a feature.
 
+pub mod client_id;
 pub mod clock;

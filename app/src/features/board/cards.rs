@@ -3,7 +3,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use super::board_island::start_drag;
+use super::drag::start_drag;
 use super::model::*;
 use super::state::{BoardCtx, Item, breach_label, tag_short, use_board};
 use crate::features::org::widgets::status_label;

@@ -8,6 +8,7 @@ pub mod board_page;
 mod browser;
 mod cards;
 mod dialog;
+mod drag;
 pub mod model;
 mod panels;
 pub mod register_page;

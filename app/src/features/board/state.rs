@@ -52,7 +52,9 @@ pub enum Tone {
     Error,
 }
 
+/// The live feed's state; only the browser opens the feed (the server renders `Connecting`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub enum Live {
     Connecting,
     Open,

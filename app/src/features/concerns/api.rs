@@ -60,7 +60,7 @@ pub async fn raise_concern(
         let body = parse_text("body", &body, MAX_BODY, true)?;
         let client_id = match client_id.as_deref().map(str::trim) {
             None | Some("") => uuid::Uuid::new_v4().to_string(),
-            Some(c) if crate::features::visits::model::valid_client_id(c) => c.to_string(),
+            Some(c) if crate::core::client_id::valid_client_id(c) => c.to_string(),
             Some(_) => {
                 return Err(AppError::invalid(
                     "client_id",

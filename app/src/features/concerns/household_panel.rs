@@ -15,7 +15,7 @@ use crate::i18n::*;
 pub fn RaiseForm(household: i64) -> impl IntoView {
     let i18n = use_i18n();
     // A fresh id per form, so that sending the same form twice stores one concern.
-    let client_id = crate::features::visits::widgets::fresh_id();
+    let client_id = crate::core::client_id::fresh_id();
     let failed = leptos_router::hooks::use_query_map().with_untracked(|q| {
         q.get("__path")
             .is_some_and(|p| p.ends_with("concerns/raise"))

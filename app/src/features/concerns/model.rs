@@ -13,9 +13,42 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, Problem};
 
 use crate::features::org::model::code_enum;
-pub use crate::features::visits::model::{
-    ConcernCategory as Category, ConcernState as State, Urgency,
-};
+
+code_enum!(
+    /// What a concern is about.
+    Category {
+        Infrastructure = "infrastructure",
+        Environment = "environment",
+        Security = "security",
+        SocialPolicy = "social_policy",
+        LandConstruction = "land_construction",
+        HealthEducation = "health_education",
+        Other = "other",
+    }
+);
+
+code_enum!(Urgency { Normal = "normal", Urgent = "urgent" });
+
+code_enum!(
+    /// Where a concern stands in the cell's process (R7).
+    State {
+        Raised = "raised",
+        Reported = "reported",
+        AnsweredByCell = "answered_by_cell",
+        ReferredToCommittee = "referred_to_committee",
+        AnsweredInWriting = "answered_in_writing",
+        ReferredOutside = "referred_outside",
+        HouseholdInformed = "household_informed",
+        Closed = "closed",
+    }
+);
+
+impl State {
+    /// Still waiting for something (an answer, or the household to hear it).
+    pub fn is_open(self) -> bool {
+        self != State::Closed
+    }
+}
 
 /// The board's columns, in the order a concern moves through them.
 pub const BOARD_STATES: &[State] = &[

@@ -117,7 +117,6 @@ pub async fn current_member(
 /// deadline, the `raise` step), with its audit row. Returns the concern's id; a resend of
 /// the same form answers the concern stored the first time.
 pub async fn raise(pool: &Pool, cell: &CellScope, new: &NewConcern) -> Result<i64, AppError> {
-    use crate::features::visits::repo::{RaisedConcern, insert_raised_concern};
     let mut tx = crate::server::db::begin_write(pool).await?;
     let inserted = insert_raised_concern(
         &mut tx,
@@ -1352,4 +1351,65 @@ pub async fn backfill_dates(tx: &mut Tx<'_>, ward_id: i64) -> sqlx::Result<()> {
         .await?;
     }
     Ok(())
+}
+
+/// A concern entering the concern process in state `raised`.
+#[derive(Clone, Debug)]
+pub struct RaisedConcern<'a> {
+    pub ward_id: i64,
+    pub cell_id: i64,
+    pub household_id: i64,
+    pub visit_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub actor_user_id: Option<i64>,
+    /// Made on the phone: a concern already stored under it is not stored again.
+    pub client_id: &'a str,
+    pub category: Category,
+    pub body: &'a str,
+    pub urgency: Urgency,
+    pub raised_on: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+/// Inserts a raised concern and its first step (`raise`, to `raised`) in the caller's
+/// transaction. Returns its id, or `None` when one with this `client_id` already exists.
+pub async fn insert_raised_concern(
+    tx: &mut Tx<'_>,
+    c: &RaisedConcern<'_>,
+) -> sqlx::Result<Option<i64>> {
+    // The concern's clock starts: the member's report to the cell is due in working days.
+    let due_on = raised_due(tx, c.ward_id, c.urgency, c.raised_on).await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO concerns (ward_id, cell_id, household_id, visit_id, member_id, client_id, \
+           category, body, urgency, state, raised_on, state_since, due_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'raised', $10, $10, $12, $11, $11) \
+         ON CONFLICT (client_id) DO NOTHING RETURNING id",
+    )
+    .bind(c.ward_id)
+    .bind(c.cell_id)
+    .bind(c.household_id)
+    .bind(c.visit_id)
+    .bind(c.member_id)
+    .bind(c.client_id)
+    .bind(c.category.code())
+    .bind(c.body)
+    .bind(c.urgency.code())
+    .bind(c.raised_on)
+    .bind(c.now)
+    .bind(due_on)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(id) = id else { return Ok(None) };
+    sqlx::query(
+        "INSERT INTO concern_events (ward_id, concern_id, step, from_state, to_state, actor_id, body, at, on_day) \
+         VALUES ($1, $2, 'raise', NULL, 'raised', $3, '', $4, $5)",
+    )
+    .bind(c.ward_id)
+    .bind(id)
+    .bind(c.actor_user_id)
+    .bind(c.now)
+    .bind(c.raised_on)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some(id))
 }

@@ -34,7 +34,6 @@ pub fn CellsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <crate::features::transfer::data_page::WardExports />
     }
 }
 

@@ -10,7 +10,10 @@ use super::api::{LogVisit, get_household_visits};
 use super::model::*;
 use super::my_page::OutboxSection;
 use super::widgets::*;
+use crate::core::client_id::fresh_id;
 use crate::error::AppError;
+use crate::features::concerns::model::{Category as ConcernCategory, Urgency};
+use crate::features::concerns::widgets::{category_label, state_label};
 use crate::features::org::api::get_household;
 use crate::features::org::model::HouseholdDetail;
 use crate::features::org::widgets::{HistoryTable, LastVisit, PhoneLink, TagList, id_param};
@@ -301,7 +304,7 @@ fn ConcernSlot(index: String, number: String, client_id: String) -> impl IntoVie
                     <option value="">{t!(i18n, visits.concern_choose)}</option>
                     {ConcernCategory::ALL.iter().map(|c| {
                         let c = *c;
-                        view! { <option value=c.code()>{move || category_label(i18n, c)}</option> }
+                        view! { <option value=c.code()>{category_label(i18n.get_locale_untracked(), c)}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -335,8 +338,8 @@ fn OpenConcerns(concerns: Vec<ConcernThread>) -> impl IntoView {
                         {(c.urgency == Urgency::Urgent).then(|| view! {
                             <span class="badge badge--alert">{t!(i18n, visits.urgent)}</span>
                         })}
-                        <a href=format!("/concerns/{}", c.id)><strong>{move || category_label(i18n, c.category)}</strong></a>
-                        <span class="badge badge--info">{move || state_label(i18n, c.state)}</span>
+                        <a href=format!("/concerns/{}", c.id)><strong>{category_label(i18n.get_locale_untracked(), c.category)}</strong></a>
+                        <span class="badge badge--info">{state_label(i18n.get_locale_untracked(), c.state)}</span>
                     </p>
                     <p class="concern-thread__body">{c.body.clone()}</p>
                     <p class="concern-thread__meta muted">
@@ -344,10 +347,10 @@ fn OpenConcerns(concerns: Vec<ConcernThread>) -> impl IntoView {
                         {c.member_name.clone().map(|n| view! { " · "{t!(i18n, visits.by, name = n.clone())} })}
                     </p>
                     <ol class="concern-steps">
-                        {c.steps.iter().skip(1).cloned().map(|s| view! {
+                        {c.steps.iter().skip(1).map(|s| view! {
                             <li>
                                 <time datetime=s.on.to_string()>{format::date(s.on)}</time>" · "
-                                <strong>{move || state_label(i18n, s.to_state)}</strong>
+                                <strong>{state_label(i18n.get_locale_untracked(), s.to_state)}</strong>
                                 {(!s.body.is_empty()).then(|| view! { ": "{s.body.clone()} })}
                             </li>
                         }).collect_view()}
@@ -375,10 +378,10 @@ fn Timeline(entries: Vec<TimelineEntry>, truncated: bool) -> impl IntoView {
                         let title = if step == "raise" {
                             view! { <strong>{t!(i18n, visits.concern_raised)}</strong> }.into_any()
                         } else {
-                            view! { <strong>{move || state_label(i18n, state)}</strong> }.into_any()
+                            view! { <strong>{state_label(i18n.get_locale_untracked(), state)}</strong> }.into_any()
                         };
                         ("concern", view! {
-                            <p class="tl__title">{title}" · "{move || category_label(i18n, category)}</p>
+                            <p class="tl__title">{title}" · "{category_label(i18n.get_locale_untracked(), category)}</p>
                             {(!text.is_empty()).then(|| view! { <p class="tl__text">{text.clone()}</p> })}
                         }.into_any())
                     }

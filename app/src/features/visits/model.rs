@@ -7,7 +7,11 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::core::client_id::valid_client_id;
 use crate::error::{AppError, Problem};
+use crate::features::concerns::model::{
+    Category as ConcernCategory, State as ConcernState, Urgency,
+};
 use crate::features::org::model::{Address, HouseholdTag, MemberStatus, code_enum};
 
 /// A household should be visited at least once in this many days (R6: monthly).
@@ -32,42 +36,6 @@ code_enum!(
         Elsewhere = "elsewhere",
     }
 );
-
-code_enum!(
-    /// What a concern is about.
-    ConcernCategory {
-        Infrastructure = "infrastructure",
-        Environment = "environment",
-        Security = "security",
-        SocialPolicy = "social_policy",
-        LandConstruction = "land_construction",
-        HealthEducation = "health_education",
-        Other = "other",
-    }
-);
-
-code_enum!(Urgency { Normal = "normal", Urgent = "urgent" });
-
-code_enum!(
-    /// Where a concern stands in the cell's process (R7).
-    ConcernState {
-        Raised = "raised",
-        Reported = "reported",
-        AnsweredByCell = "answered_by_cell",
-        ReferredToCommittee = "referred_to_committee",
-        AnsweredInWriting = "answered_in_writing",
-        ReferredOutside = "referred_outside",
-        HouseholdInformed = "household_informed",
-        Closed = "closed",
-    }
-);
-
-impl ConcernState {
-    /// Still waiting for something (an answer, or the household to hear it).
-    pub fn is_open(self) -> bool {
-        self != ConcernState::Closed
-    }
-}
 
 code_enum!(
     /// A member's bond with a household: regular, or non-regular for members living
@@ -373,14 +341,6 @@ pub struct NewConcern {
 /// The earliest and latest day a visit may carry, seen from `today`.
 pub fn visit_date_range(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (today - Duration::days(MAX_BACKDATE_DAYS), today)
-}
-
-/// An id made on the phone: 8–64 letters, digits, `-`, `_` or `:`.
-pub fn valid_client_id(id: &str) -> bool {
-    (8..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {

@@ -5,7 +5,9 @@ use leptos_meta::Title;
 
 use super::api::get_my_households;
 use super::model::*;
-use super::widgets::{NeedBadge, category_label};
+use super::widgets::NeedBadge;
+use crate::features::concerns::model::Urgency;
+use crate::features::concerns::widgets::category_label;
 use crate::features::org::widgets::{LastVisit, TagList};
 use crate::i18n::*;
 use crate::ui::layout::use_me;
@@ -146,12 +148,12 @@ fn VisitCard(h: MyHousehold) -> impl IntoView {
                 <div class="visit-card__concerns">
                     <p class="visit-card__concerns-title">{t!(i18n, visits.open_concerns)}</p>
                     <ul>
-                        {h.concerns.iter().take(CARD_CONCERNS).cloned().map(|c| view! {
+                        {h.concerns.iter().take(CARD_CONCERNS).map(|c| view! {
                             <li>
                                 {(c.urgency == Urgency::Urgent).then(|| view! {
                                     <span class="badge badge--alert">{t!(i18n, visits.urgent)}</span>" "
                                 })}
-                                <span class="visit-card__concern-cat">{move || category_label(i18n, c.category)}": "</span>
+                                <span class="visit-card__concern-cat">{category_label(i18n.get_locale_untracked(), c.category)}": "</span>
                                 {c.body.clone()}
                             </li>
                         }).collect_view()}

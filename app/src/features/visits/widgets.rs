@@ -16,33 +16,6 @@ pub fn kind_label(i18n: I18nContext<Locale>, k: VisitKind) -> &'static str {
     }
 }
 
-pub fn category_label(i18n: I18nContext<Locale>, c: ConcernCategory) -> &'static str {
-    let l = i18n.get_locale();
-    match c {
-        ConcernCategory::Infrastructure => td_string!(l, visits.category.infrastructure),
-        ConcernCategory::Environment => td_string!(l, visits.category.environment),
-        ConcernCategory::Security => td_string!(l, visits.category.security),
-        ConcernCategory::SocialPolicy => td_string!(l, visits.category.social_policy),
-        ConcernCategory::LandConstruction => td_string!(l, visits.category.land_construction),
-        ConcernCategory::HealthEducation => td_string!(l, visits.category.health_education),
-        ConcernCategory::Other => td_string!(l, visits.category.other),
-    }
-}
-
-pub fn state_label(i18n: I18nContext<Locale>, s: ConcernState) -> &'static str {
-    let l = i18n.get_locale();
-    match s {
-        ConcernState::Raised => td_string!(l, visits.state.raised),
-        ConcernState::Reported => td_string!(l, visits.state.reported),
-        ConcernState::AnsweredByCell => td_string!(l, visits.state.answered_by_cell),
-        ConcernState::ReferredToCommittee => td_string!(l, visits.state.referred_to_committee),
-        ConcernState::AnsweredInWriting => td_string!(l, visits.state.answered_in_writing),
-        ConcernState::ReferredOutside => td_string!(l, visits.state.referred_outside),
-        ConcernState::HouseholdInformed => td_string!(l, visits.state.household_informed),
-        ConcernState::Closed => td_string!(l, visits.state.closed),
-    }
-}
-
 pub fn rating_label(i18n: I18nContext<Locale>, rating: i64) -> &'static str {
     let l = i18n.get_locale();
     match rating {
@@ -105,19 +78,6 @@ pub fn NeedBadge(need: Need) -> impl IntoView {
 /// "11/2026"
 pub fn month_label(year: i32, month: u32) -> String {
     format!("{month:02}/{year}")
-}
-
-/// An id for a new visit or concern, made on the server for a page without its script.
-/// The script replaces it with one made on the phone.
-pub fn fresh_id() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        uuid::Uuid::new_v4().to_string()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        String::new()
-    }
 }
 
 /// What the offline script (`/visits.js`) needs: whose visits it keeps and the texts it
