@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod access;
 pub mod api;
+pub mod calendar;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod repo;
