@@ -1,10 +1,12 @@
 //! Gắn Bó: the app shared by the server (rendering, server functions) and the browser
 //! (hydration). Features live in `features/`, shared UI in `ui/`, server-only plumbing
-//! in `server/`.
+//! in `server/`, the demo ward in `demo`.
 
 #![recursion_limit = "512"]
 
 pub mod core;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod error;
 pub mod features;
 #[cfg(feature = "ssr")]

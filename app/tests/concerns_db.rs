@@ -2,11 +2,11 @@
 //! and the figures the committee reads. Each test runs on a fresh SQLite file with the demo
 //! ward.
 
+use app::demo;
 use app::error::{AppError, Problem};
 use app::features::concerns::model::*;
 use app::features::concerns::repo::{self, NewConcern, NewFile, StepInput};
 use app::server::db::{self, Pool};
-use app::server::demo;
 use app::server::scope::CellScope;
 use chrono::NaiveDate;
 

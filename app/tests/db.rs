@@ -1,9 +1,9 @@
 //! Database tests: each on a fresh SQLite file, migrated from nothing.
 
+use app::demo::{self, DemoSpec};
 use app::features::org::model::{HouseholdTag, MemberStatus, fold};
 use app::features::org::repo::{self, HouseholdFilter, MemberFilter};
 use app::server::db::{self, Pool};
-use app::server::demo::{self, DemoSpec};
 use app::server::scope::CellScope;
 use chrono::{NaiveDate, Utc};
 

@@ -6,13 +6,13 @@ mod transfer_fixtures;
 
 use std::sync::Arc;
 
+use app::demo;
 use app::features::transfer::check::{self, Progress};
 use app::features::transfer::export;
 use app::features::transfer::job::{self, Work};
 use app::features::transfer::model::*;
 use app::features::transfer::repo;
 use app::server::db::{self, Pool};
-use app::server::demo;
 use app::server::scope::CellScope;
 use chrono::NaiveDate;
 use transfer_fixtures as fx;

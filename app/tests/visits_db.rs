@@ -1,11 +1,11 @@
 //! Database tests of home visits, each on a fresh SQLite file with the demo ward.
 
+use app::demo;
 use app::features::concerns::model::{Category as ConcernCategory, State as ConcernState, Urgency};
 use app::features::concerns::repo::{RaisedConcern, insert_raised_concern};
 use app::features::visits::model::*;
 use app::features::visits::repo::{self, Visitor};
 use app::server::db::{self, Pool};
-use app::server::demo;
 use app::server::scope::CellScope;
 use chrono::{Duration, NaiveDate, Utc};
 

@@ -15,7 +15,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use app::server::demo::{self, DemoSpec};
+use app::demo::{self, DemoSpec};
 use axum::body::Body;
 use common::*;
 use http::{Request, StatusCode, header};

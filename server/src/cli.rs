@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use app::server::{db, demo};
+use app::demo;
+use app::server::db;
 
 use crate::backup;
 use clap::{Args, Parser, Subcommand};

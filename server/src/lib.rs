@@ -13,12 +13,13 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use app::core::clock::Clock;
+use app::demo;
 use app::features::reviews::export as reviews;
 use app::features::transfer::{export, job as imports};
+use app::server::AppState;
 use app::server::auth::{Backend, SESSION_IDLE_DAYS};
 use app::server::client_addr::TrustedProxies;
 use app::server::db::{self, Pool};
-use app::server::{AppState, demo};
 use app::{App, shell};
 use axum::Router;
 use axum::handler::Handler;

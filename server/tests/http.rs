@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::server::demo;
+use app::demo;
 use axum::body::Body;
 use common::*;
 use http::{Request, StatusCode, header};

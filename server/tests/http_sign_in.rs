@@ -6,8 +6,8 @@ mod common;
 
 use std::net::SocketAddr;
 
+use app::demo;
 use app::server::auth::{MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_USERNAME};
-use app::server::demo;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use common::*;

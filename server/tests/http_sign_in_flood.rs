@@ -17,10 +17,7 @@ async fn a_flood_of_sign_ins_waits_for_a_bounded_number_of_checks() {
     }
     let form = [
         ("form[username]", "viewer".to_string()),
-        (
-            "form[password]",
-            app::server::demo::DEMO_PASSWORD.to_string(),
-        ),
+        ("form[password]", app::demo::DEMO_PASSWORD.to_string()),
     ];
     let res = app.call("auth/sign_in", &form, None).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);

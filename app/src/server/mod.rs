@@ -6,7 +6,6 @@ pub mod auth;
 pub mod client_addr;
 pub mod csp;
 pub mod db;
-pub mod demo;
 pub mod live;
 pub mod scope;
 pub mod state;

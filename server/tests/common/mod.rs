@@ -7,9 +7,9 @@ pub mod transfer;
 use std::sync::LazyLock;
 
 use app::core::clock::Clock;
+use app::demo;
 use app::server::AppState;
 use app::server::db::{self, Pool};
-use app::server::demo;
 use axum::Router;
 use axum::body::Body;
 use chrono::NaiveDate;

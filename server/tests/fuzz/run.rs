@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use app::demo::DEMO_PASSWORD;
 use app::error::AppError;
-use app::server::demo::DEMO_PASSWORD;
 use chrono::{Datelike, NaiveDate};
 use http::header;
 

@@ -10,9 +10,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use fastrand::Rng;
 use sqlx::QueryBuilder;
 
-use super::auth::hash_password;
-use super::db::{Db, Pool};
 use crate::features::org::model::{HouseholdTag, MemberKind, MemberStatus, fold};
+use crate::server::auth::hash_password;
+use crate::server::db::{Db, Pool};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "ganbo-demo";
@@ -1284,9 +1284,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         "cells": counts.cells, "members": counts.members, "households": counts.households,
         "assignments": counts.assignments, "visits": counts.visits, "concerns": counts.concerns,
     });
-    super::audit::write::<(), _>(
+    crate::server::audit::write::<(), _>(
         &mut tx,
-        super::audit::Entry {
+        crate::server::audit::Entry {
             ward_id: Some(ward),
             user_id: None,
             action: "seed",
