@@ -187,14 +187,15 @@ pub fn standard_holidays(year: i32) -> Vec<StandardDay> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn calendar(years: &[i32]) -> WorkCalendar {
+    /// The standard calendar of these years, as a ward starts with it.
+    pub(crate) fn calendar(years: &[i32]) -> WorkCalendar {
         WorkCalendar::new(
             years
                 .iter()

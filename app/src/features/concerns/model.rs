@@ -810,20 +810,8 @@ pub struct CalendarDay {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::concerns::calendar::tests::{calendar, d};
     use chrono::Datelike;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    fn calendar(years: &[i32]) -> WorkCalendar {
-        WorkCalendar::new(
-            years
-                .iter()
-                .flat_map(|y| standard_holidays(*y))
-                .map(|s| (s.day, s.kind)),
-        )
-    }
 
     #[test]
     fn deadlines_cross_the_year_boundary() {
