@@ -14,16 +14,22 @@ use crate::ui::error_text::ErrorNotice;
 use crate::ui::i18n::SetLanguage;
 use leptos::server_fn::ServerFn as _;
 
-/// Loads who is signed in; sends others to the sign-in page, with a way back.
+/// Who is signed in, as the layout loads it once for every page under it.
+#[derive(Clone, Copy)]
+struct SignedIn(Resource<Result<Option<Me>, AppError>>);
+
+/// Loads who is signed in; sends others to the sign-in page, with a way back. The page is
+/// made beside the header, not inside its loading: a page's data is then asked for once,
+/// in the same order on the server and in the browser.
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| current_user());
+    provide_context(SignedIn(me));
     view! {
         <Suspense fallback=LoadingFrame>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => {
-                        provide_context(me.clone());
                         // Members keep visits on the phone while offline: the script that
                         // sends them runs on every page they open.
                         let offline = (me.has(Role::Member) && me.member_id.is_some()).then(|| {
@@ -31,25 +37,18 @@ pub fn SignedInLayout() -> impl IntoView {
                         });
                         view! {
                             <SiteHeader me />
-                            <main id="main" class="page">
-                                <Outlet />
-                            </main>
                             {offline}
                         }
                             .into_any()
                     }
                     Ok(None) | Err(AppError::Unauthenticated) => view! { <ToSignIn /> }.into_any(),
-                    Err(err) => {
-                        view! {
-                            <main id="main" class="page">
-                                <ErrorNotice err />
-                            </main>
-                        }
-                            .into_any()
-                    }
+                    Err(err) => view! { <div class="page"><ErrorNotice err /></div> }.into_any(),
                 }
             })}
         </Suspense>
+        <main id="main" class="page">
+            <Outlet />
+        </main>
     }
 }
 
@@ -76,16 +75,24 @@ fn ToSignIn() -> impl IntoView {
     view! { <Redirect path=target /> }
 }
 
-/// The person signed in, from the layout's context.
-pub fn use_me() -> Me {
-    expect_context::<Me>()
+/// The person signed in, once the layout has loaded them (None when nobody is).
+pub async fn signed_in() -> Option<Me> {
+    match use_context::<SignedIn>() {
+        Some(SignedIn(me)) => me.await.ok().flatten(),
+        None => None,
+    }
 }
 
 /// `/`: each role lands on its own start page.
 #[component]
 pub fn HomeRedirect() -> impl IntoView {
-    let me = use_me();
-    view! { <Redirect path=me.home_path() /> }
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                signed_in().await.map(|me| view! { <Redirect path=me.home_path() /> })
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -99,18 +106,17 @@ fn SiteHeader(me: Me) -> impl IntoView {
         .first()
         .map(|g| g.unit_name.clone())
         .unwrap_or_default();
-    let here = use_location().pathname.get_untracked();
-    // A section is current on its own page and the pages under it.
-    let current = |section: &str| {
-        let under = here == section || here.starts_with(&format!("{section}/"));
-        under.then_some("page")
+    let pathname = use_location().pathname;
+    // A section is current on its own page and the pages under it; the marks follow
+    // navigation, since the header stays while the page under it changes.
+    let under = move |section: &str| {
+        pathname.with(|here| here == section || here.starts_with(&format!("{section}/")))
     };
+    let current = move |section: &'static str| move || under(section).then_some("page");
     let register_current = current("/my/register");
     let my_concerns_current = current("/my/concerns");
-    let my_current = if register_current.is_some() || my_concerns_current.is_some() {
-        None
-    } else {
-        current("/my")
+    let my_current = move || {
+        (under("/my") && !under("/my/register") && !under("/my/concerns")).then_some("page")
     };
     let cells_current = current("/cells");
     // The commune/ward the person sees as a whole, for its concerns inbox.
@@ -121,11 +127,25 @@ fn SiteHeader(me: Me) -> impl IntoView {
             g.role.reads_units() && g.unit_kind == crate::features::org::model::UnitKind::Commune
         })
         .map(|g| g.unit_id);
-    let ward_reports_current = ward.and_then(|w| current(&format!("/wards/{w}/reports")));
-    let ward_current = if ward_reports_current.is_some() {
-        None
-    } else {
-        ward.and_then(|w| current(&format!("/wards/{w}")))
+    let ward_reports_current = move |w: i64| {
+        let reports = format!("/wards/{w}/reports");
+        move || {
+            pathname
+                .with(|here| here == &reports || here.starts_with(&format!("{reports}/")))
+                .then_some("page")
+        }
+    };
+    let ward_current = move |w: i64| {
+        let ward = format!("/wards/{w}");
+        let reports = format!("/wards/{w}/reports");
+        move || {
+            pathname
+                .with(|here| {
+                    here.starts_with(&format!("{ward}/"))
+                        && !(here == &reports || here.starts_with(&format!("{reports}/")))
+                })
+                .then_some("page")
+        }
     };
     let role_label = move || match role {
         Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
@@ -166,8 +186,8 @@ fn SiteHeader(me: Me) -> impl IntoView {
                     <a href="/cells" aria-current=cells_current>{t!(i18n, nav.cells)}</a>
                 </Show>
                 {ward.map(|w| view! {
-                    <a href=format!("/wards/{w}/inbox") aria-current=ward_current>{t!(i18n, nav.ward_concerns)}</a>
-                    <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current>{t!(i18n, nav.ward_reports)}</a>
+                    <a href=format!("/wards/{w}/inbox") aria-current=ward_current(w)>{t!(i18n, nav.ward_concerns)}</a>
+                    <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current(w)>{t!(i18n, nav.ward_reports)}</a>
                 })}
             </nav>
         </header>
@@ -184,11 +204,8 @@ pub fn LanguageSwitch() -> impl IntoView {
         Locale::en => Locale::vi,
     };
     let location = use_location();
-    let back = format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked()
-    );
+    // The page to come back to: the one shown now, which changes as the person navigates.
+    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
     view! {
         <form method="post" action=SetLanguage::url() class="lang-switch">
             <input type="hidden" name="lang" value=other.as_str() />

@@ -36,11 +36,13 @@ pub fn ConcernBoardPage() -> impl IntoView {
         <CellFrame tab=CellTab::Concerns>
             <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
                 {move || Suspend::new(async move {
+                    let my_member = crate::ui::layout::signed_in().await.and_then(|me| me.member_id);
                     match board.await {
                         Err(err) => view! { <ErrorPanel err /> }.into_any(),
                         Ok(b) => view! {
                             <BoardView
                                 b
+                                my_member
                                 category=category.get_untracked()
                                 alley=alley.get_untracked()
                                 member=member.get_untracked()
@@ -58,13 +60,14 @@ pub fn ConcernBoardPage() -> impl IntoView {
 #[component]
 fn BoardView(
     b: Board,
+    /// The member record of the person looking, if they are a member.
+    my_member: Option<i64>,
     category: Option<String>,
     alley: Option<String>,
     member: Option<String>,
     age: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let me = crate::ui::layout::use_me();
     let cell = b.cell_id;
     let writer = b.can_write;
     let open: usize = b
@@ -78,7 +81,6 @@ fn BoardView(
         cell_writer: b.can_write,
         committee: b.committee,
     };
-    let my_member = me.member_id;
     let overdue_class = if b.overdue > 0 {
         "concern-stat concern-stat--alert"
     } else {

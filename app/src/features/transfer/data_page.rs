@@ -7,7 +7,7 @@ use super::api::recent_imports;
 use super::import_wizard::ImportWizard;
 use super::model::*;
 use super::texts;
-use crate::features::auth::model::Role;
+use crate::features::auth::model::{Me, Role};
 use crate::features::org::api::get_cell;
 use crate::features::org::model::UnitKind;
 use crate::features::org::widgets::{CellFrame, CellTab, id_param};
@@ -145,25 +145,27 @@ pub fn ExportLinks(
 #[component]
 pub fn WardExports() -> impl IntoView {
     let i18n = use_i18n();
-    let me = crate::ui::layout::use_me();
-    let wards: Vec<(i64, String)> = me
-        .grants
-        .iter()
-        .filter(|g| {
-            g.role.reads_units() && g.role != Role::Member && g.unit_kind == UnitKind::Commune
-        })
-        .map(|g| (g.unit_id, g.unit_name.clone()))
-        .collect();
-    wards
-        .into_iter()
-        .map(|(id, name)| {
-            view! {
-                <ExportLinks
-                    title=t_string!(i18n, transfer.ward_export_title).to_string()
-                    intro=t_string!(i18n, transfer.ward_export_intro, ward = name.clone()).to_string()
-                    href=move |s| ward_export_href(id, s)
-                />
-            }
-        })
-        .collect_view()
+    let links = move |me: Me| {
+        me.grants
+            .iter()
+            .filter(|g| {
+                g.role.reads_units() && g.role != Role::Member && g.unit_kind == UnitKind::Commune
+            })
+            .map(|g| (g.unit_id, g.unit_name.clone()))
+            .map(|(id, name)| {
+                view! {
+                    <ExportLinks
+                        title=t_string!(i18n, transfer.ward_export_title).to_string()
+                        intro=t_string!(i18n, transfer.ward_export_intro, ward = name.clone()).to_string()
+                        href=move |s| ward_export_href(id, s)
+                    />
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move { crate::ui::layout::signed_in().await.map(links) })}
+        </Suspense>
+    }
 }

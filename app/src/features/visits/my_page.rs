@@ -10,7 +10,7 @@ use crate::features::concerns::model::Urgency;
 use crate::features::concerns::widgets::category_label;
 use crate::features::org::widgets::{LastVisit, TagList};
 use crate::i18n::*;
-use crate::ui::layout::use_me;
+use crate::ui::layout::signed_in;
 use crate::ui::status_page::ErrorPanel;
 
 /// How many open concerns a card lists before "and N more".
@@ -19,28 +19,28 @@ const CARD_CONCERNS: usize = 2;
 #[component]
 pub fn MyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let me = use_me();
-    let linked = me.member_id.is_some();
     let households = Resource::new(|| (), |_| get_my_households());
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), my.title).to_string() />
         <header class="page-header">
             <h1>{t!(i18n, my.title)}</h1>
         </header>
-        <Show when=move || linked fallback=move || view! { <p class="empty">{t!(i18n, my.not_a_member)}</p> }>
-            <OutboxSection household=None />
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match households.await {
-                        Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                        Ok(d) if d.households.is_empty() => {
-                            view! { <p class="empty">{t!(i18n, my.empty)}</p> }.into_any()
-                        }
-                        Ok(d) => view! { <MyHouseholdsView d /> }.into_any(),
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                if signed_in().await.and_then(|me| me.member_id).is_none() {
+                    return view! { <p class="empty">{t!(i18n, my.not_a_member)}</p> }.into_any();
+                }
+                match households.await {
+                    Err(err) => view! { <OutboxSection household=None /> <ErrorPanel err /> }.into_any(),
+                    Ok(d) if d.households.is_empty() => view! {
+                        <OutboxSection household=None />
+                        <p class="empty">{t!(i18n, my.empty)}</p>
                     }
-                })}
-            </Suspense>
-        </Show>
+                    .into_any(),
+                    Ok(d) => view! { <OutboxSection household=None /> <MyHouseholdsView d /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
