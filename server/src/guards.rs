@@ -291,6 +291,30 @@ pub async fn page_redirects(req: Request<Body>, next: axum::middleware::Next) ->
     Response::from_parts(parts, Body::empty())
 }
 
+/// The app's pages that anyone may open; every other page is under the signed-in layout.
+pub const PUBLIC_PAGES: &[&str] = &["/login", "/offline"];
+
+/// A page under the signed-in layout, asked for by someone signed out, is answered here
+/// before anything renders: 302 to the sign-in page with the way back, and no page. (The
+/// layout sends them there as well, for navigation inside the app; on the server its
+/// redirect comes after the page's own rendering has begun.)
+pub async fn signed_out_pages(req: Request<Body>, next: axum::middleware::Next) -> Response {
+    let signed_in = req
+        .extensions()
+        .get::<AuthSession>()
+        .is_some_and(|auth| auth.user.is_some());
+    let reads = matches!(*req.method(), Method::GET | Method::HEAD);
+    if signed_in || !reads || PUBLIC_PAGES.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let here = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let to = app::features::auth::model::sign_in_path(here);
+    match HeaderValue::from_str(&to) {
+        Ok(to) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
+        Err(_) => next.run(req).await,
+    }
+}
+
 /// The headers every answer carries: no sniffing of types, no framing, the referrer kept
 /// on this site, a policy for whatever did not set its own (pages set theirs, with the
 /// nonce of their scripts), and HSTS when the site is served over HTTPS.

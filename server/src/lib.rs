@@ -103,6 +103,8 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        // Only the pages above: the routes below answer signed-out callers themselves.
+        .route_layer(axum::middleware::from_fn(guards::signed_out_pages))
         .route("/api/board/events/{cell}", get(handlers::board_events))
         .route("/files/concerns/{file}", get(handlers::concern_file))
         .route(

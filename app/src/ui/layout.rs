@@ -3,11 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
-use leptos_router::location::Url;
 
 use crate::error::AppError;
 use crate::features::auth::api::{SignOut, current_user};
-use crate::features::auth::model::{Me, Role};
+use crate::features::auth::model::{Me, Role, sign_in_path};
 use crate::features::visits::widgets::OfflineScript;
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
@@ -67,12 +66,7 @@ fn ToSignIn() -> impl IntoView {
         location.pathname.get_untracked(),
         location.search.get_untracked()
     );
-    let target = if here == "/" || here.is_empty() {
-        "/login".to_string()
-    } else {
-        format!("/login?next={}", Url::escape(&here))
-    };
-    view! { <Redirect path=target /> }
+    view! { <Redirect path=sign_in_path(&here) /> }
 }
 
 /// The person signed in, once the layout has loaded them (None when nobody is).

@@ -129,6 +129,16 @@ pub fn safe_next(next: &str) -> Option<&str> {
     local_path(next).filter(|p| *p != "/login" && !p.starts_with("/login?"))
 }
 
+/// The sign-in page for someone signed out who asked for `here` (path and query), with the
+/// way back to it; from the start page, the sign-in page alone.
+pub fn sign_in_path(here: &str) -> String {
+    if here == "/" || here.is_empty() {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", leptos_router::location::Url::escape(here))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +202,16 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), None);
         assert_eq!(safe_next("/\\evil.example"), None);
         assert_eq!(safe_next(""), None);
+    }
+
+    #[test]
+    fn the_sign_in_page_keeps_the_way_back() {
+        assert_eq!(sign_in_path("/"), "/login");
+        let to = sign_in_path("/cells/7/households?q=Lê Lợi&page=2");
+        let next = to
+            .strip_prefix("/login?next=%2Fcells%2F7%2Fhouseholds%3Fq%3D")
+            .unwrap();
+        assert!(!next.contains(['&', ' ', '?', '/']), "{to}");
+        assert_eq!(safe_next("/cells/7?x=1"), Some("/cells/7?x=1"));
     }
 }
