@@ -10,7 +10,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use fastrand::Rng;
 use sqlx::QueryBuilder;
 
-use crate::features::org::model::{HouseholdTag, MemberKind, MemberStatus, fold};
+use crate::core::fold::fold;
+use crate::features::org::model::{HouseholdTag, MemberKind, MemberStatus};
 use crate::server::auth::hash_password;
 use crate::server::db::{Db, Pool};
 

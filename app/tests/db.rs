@@ -1,7 +1,8 @@
 //! Database tests: each on a fresh SQLite file, migrated from nothing.
 
+use app::core::fold::fold;
 use app::demo::{self, DemoSpec};
-use app::features::org::model::{HouseholdTag, MemberStatus, fold};
+use app::features::org::model::{HouseholdTag, MemberStatus};
 use app::features::org::repo::{self, HouseholdFilter, MemberFilter};
 use app::server::db::{self, Pool};
 use app::server::scope::CellScope;

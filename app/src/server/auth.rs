@@ -6,8 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::db::Pool;
-use crate::features::auth::model::{Grant, Me, Role};
-use crate::features::org::model::UnitKind;
+use crate::core::access::{Grant, Me, Role, UnitKind};
 
 /// The session's user: who they are, their roles, and the hash that ties the session to
 /// the current password (changing the password ends every other session).

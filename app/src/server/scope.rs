@@ -5,8 +5,8 @@ use leptos::prelude::use_context;
 
 use super::auth::AuthSession;
 use super::db::Pool;
+use crate::core::access::{Me, Role};
 use crate::error::{AppError, AppResult};
-use crate::features::auth::model::{Me, Role};
 
 /// The signed-in caller of a server function.
 #[derive(Clone, Debug)]

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
+use crate::core::access::{Me, Role, UnitKind};
 use crate::error::AppError;
 use crate::features::auth::api::{SignOut, current_user};
-use crate::features::auth::model::{Me, Role, sign_in_path};
+use crate::features::auth::model::sign_in_path;
 use crate::features::visits::widgets::OfflineScript;
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
@@ -117,9 +118,7 @@ fn SiteHeader(me: Me) -> impl IntoView {
     let ward = me
         .grants
         .iter()
-        .find(|g| {
-            g.role.reads_units() && g.unit_kind == crate::features::org::model::UnitKind::Commune
-        })
+        .find(|g| g.role.reads_units() && g.unit_kind == UnitKind::Commune)
         .map(|g| g.unit_id);
     let ward_reports_current = move |w: i64| {
         let reports = format!("/wards/{w}/reports");

@@ -1,9 +1,9 @@
 //! Shared UI: the page frame, error texts, lists and small widgets.
 
 pub mod error_text;
-pub mod fold;
 pub mod format;
 pub mod i18n;
 pub mod layout;
 pub mod pager;
+pub mod print;
 pub mod status_page;

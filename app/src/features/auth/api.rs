@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::model::{Me, SignInForm};
+use super::model::SignInForm;
+use crate::core::access::Me;
 use crate::error::AppError;
 
 /// Who is signed in, if anyone.
@@ -101,57 +102,6 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
             .unwrap_or_else(|| user.me.home_path());
         leptos_axum::redirect(&target);
         Ok(user.me)
-    })
-    .await
-}
-
-/// Lifts the lock on a member's sign-in after too many failures: the secretary of their
-/// cell, or the committee above it. A plain form post from the member's page.
-#[server(endpoint = "auth/unlock")]
-pub async fn unlock_sign_in(member: i64) -> Result<(), AppError> {
-    use crate::features::org::repo::{member_cell, member_username};
-    use crate::server::{
-        audit, auth, db,
-        scope::*,
-        state::{clock, pool},
-    };
-    answer(async move {
-        let caller = Caller::require().await?;
-        let pool = pool()?;
-        let cell = member_cell(&pool, member)
-            .await?
-            .ok_or(AppError::Forbidden)?;
-        let scope = caller.write_cell(&pool, cell).await?;
-        let username = member_username(&pool, member)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let now = clock()?.now();
-        let lock = auth::username_lock(&pool, &username, now).await?;
-        let mut tx = db::begin_write(&pool).await?;
-        auth::unlock(&mut tx, &username, caller.user_id(), now).await?;
-        audit::write(
-            &mut tx,
-            audit::Entry::<_, ()> {
-                ward_id: Some(scope.ward_id),
-                user_id: Some(caller.user_id()),
-                action: "unlock_sign_in",
-                entity: "member",
-                entity_id: Some(member),
-                before: Some(&serde_json::json!({
-                    "username": username,
-                    "locked_until": lock.map(|l| l.until),
-                })),
-                after: None,
-                at: now,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(member, %username, by = caller.user_id(), "sign-in unlocked");
-        if crate::features::concerns::api::is_plain_form_post() {
-            leptos_axum::redirect(&format!("/members/{member}?unlocked=1"));
-        }
-        Ok(())
     })
     .await
 }

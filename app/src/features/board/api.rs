@@ -9,8 +9,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod checks {
     use super::*;
+    use crate::core::access::Role;
     use crate::error::Problem;
-    use crate::features::auth::model::Role;
     use crate::server::db::Pool;
     use crate::server::scope::{Caller, CellScope};
 

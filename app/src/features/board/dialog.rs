@@ -71,13 +71,13 @@ pub fn MoveDialog() -> impl IntoView {
         if ctx.moving.with(Option::is_none) {
             return Vec::new();
         }
-        let q = crate::ui::fold::fold(&filter.get());
+        let q = crate::core::fold::fold(&filter.get());
         ctx.board.with(|b| {
             let loads = b.loads();
             let mut members: Vec<(i64, String, i64, i64, bool)> = b
                 .members
                 .iter()
-                .filter(|m| q.is_empty() || crate::ui::fold::fold(&m.name).contains(&q))
+                .filter(|m| q.is_empty() || crate::core::fold::fold(&m.name).contains(&q))
                 .map(|m| {
                     (
                         m.id,

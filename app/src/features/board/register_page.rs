@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::features::meetings::screen::PrintButton;
+use crate::ui::print::PrintButton;
 use leptos_router::hooks::use_query_map;
 
 use super::api::get_register;

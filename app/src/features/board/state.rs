@@ -113,7 +113,7 @@ impl BoardCtx {
                     data.name(h.place[2]),
                     data.name(h.place[1])
                 );
-                (h.id, crate::ui::fold::fold(&text))
+                (h.id, crate::core::fold::fold(&text))
             })
             .collect();
         BoardCtx {
@@ -509,7 +509,7 @@ impl BoardCtx {
         }
         let q = f.query.get();
         if !q.trim().is_empty() {
-            let q = crate::ui::fold::fold(&q);
+            let q = crate::core::fold::fold(&q);
             return self
                 .search_keys
                 .with_value(|k| k.get(&h.id).is_some_and(|key| key.contains(&q)));

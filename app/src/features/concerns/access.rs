@@ -11,7 +11,7 @@ pub async fn access(
     pool: &crate::server::db::Pool,
     concern: i64,
 ) -> Result<(crate::server::scope::CellScope, Actor), AppError> {
-    use crate::features::auth::model::Role;
+    use crate::core::access::Role;
     let key = super::repo::concern_key(pool, concern)
         .await?
         .ok_or(AppError::Forbidden)?;

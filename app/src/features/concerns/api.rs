@@ -85,23 +85,12 @@ pub async fn raise_concern(
             at: clock()?.now(),
         };
         let id = super::repo::raise(&pool, &scope, &new).await?;
-        if is_plain_form_post() {
+        if crate::core::form_post::is_plain_form_post() {
             leptos_axum::redirect(&format!("/concerns/{id}"));
         }
         Ok(id)
     })
     .await
-}
-
-/// A browser posting a form without the page's script (it asks for HTML back).
-#[cfg(feature = "ssr")]
-pub fn is_plain_form_post() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|p| {
-        p.headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|s| s.contains("text/html"))
-    })
 }
 
 /// Takes a step on a concern: report, answer, refer, inform, close, reopen… Each role may

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use crate::features::org::model::code_enum;
+use crate::core::code_enum::code_enum;
 use serde::{Deserialize, Serialize};
 
 code_enum!(

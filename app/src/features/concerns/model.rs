@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Problem};
 
-use crate::features::org::model::code_enum;
+use crate::core::code_enum::code_enum;
 
 pub use super::calendar::{DayKind, StandardDay, WorkCalendar, lunar_years, standard_holidays};
 

@@ -80,7 +80,7 @@ pub async fn open_meeting(cell: i64, month: String, held_on: String) -> Result<i
             held_on,
         )
         .await?;
-        if crate::features::concerns::api::is_plain_form_post() {
+        if crate::core::form_post::is_plain_form_post() {
             leptos_axum::redirect(&format!("/cells/{cell}/meetings/{}", month.code()));
         }
         Ok(id)

@@ -9,13 +9,13 @@ use leptos_router::hooks::use_params_map;
 use super::api::meeting_agenda;
 use super::meeting_page::ItemLine;
 use super::model::*;
-use super::screen::PrintButton;
 use crate::features::concerns::model::ConcernRow;
 use crate::features::concerns::widgets::category_label;
 use crate::features::org::model::percent;
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::print::PrintButton;
 use crate::ui::status_page::ErrorPanel;
 
 #[component]

@@ -4,9 +4,9 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::core::code_enum::code_enum;
 use crate::error::{AppError, Problem};
 use crate::features::concerns::model::{Category, ConcernRow, HotSpots, OutsideBody, Step};
-use crate::features::org::model::code_enum;
 use crate::features::visits::model::Campaign;
 
 /// A calendar month, written `YYYY-MM` in addresses and the database.

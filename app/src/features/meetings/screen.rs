@@ -99,19 +99,3 @@ fn toggle_full_screen() {
         let _ = root.request_fullscreen();
     }
 }
-
-/// Prints the page (the minutes on A4).
-#[island]
-pub fn PrintButton(label: String) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class="button button--primary print-button"
-            on:click=move |_| {
-                let _ = window().print();
-            }
-        >
-            {label}
-        </button>
-    }
-}

@@ -5,12 +5,12 @@ use leptos_meta::Title;
 
 use leptos_router::hooks::use_query_map;
 
+use super::api::UnlockSignIn;
 use super::api::get_member;
 use super::model::*;
 use super::widgets::{
     HistoryTable, LastVisit, PhoneLink, StatusBadge, TagList, id_param, status_label,
 };
-use crate::features::auth::api::UnlockSignIn;
 use crate::i18n::*;
 use crate::ui::format;
 use crate::ui::status_page::ErrorPanel;

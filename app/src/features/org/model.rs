@@ -3,38 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Declares a closed set of codes stored as text in the database.
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-pub(crate) use code_enum;
-
-code_enum!(
-    /// The level of an org unit. Depth is data: a commune may sit under a province directly.
-    UnitKind {
-        Province = "province",
-        District = "district",
-        Commune = "commune",
-        Cell = "cell",
-        PartyGroup = "party_group",
-    }
-);
+use crate::core::code_enum::code_enum;
 
 code_enum!(
     /// Where a member stands; decides whether they may be given households (rule R3).
@@ -280,15 +249,6 @@ impl<T> Page<T> {
 pub const PER_PAGE: u32 = 50;
 pub const MAX_QUERY_LEN: usize = 100;
 
-/// Lowercase, without Vietnamese diacritics, with đ as d and runs of spaces as one:
-/// "Nguyễn  Văn Đức" → "nguyen van duc". Both the stored search keys and the typed
-/// queries go through this, so `nguyen van` finds `Nguyễn Văn`.
-#[cfg(feature = "ssr")]
-pub fn fold(s: &str) -> String {
-    let ascii = deunicode::deunicode(s).to_lowercase();
-    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Checks a search query: trimmed, at most [`MAX_QUERY_LEN`] characters.
 pub fn parse_query(q: &str) -> Result<String, crate::error::AppError> {
     let q = q.trim();
@@ -375,14 +335,6 @@ mod tests {
     }
 
     #[cfg(feature = "ssr")]
-    #[test]
-    fn folding_ignores_diacritics_case_and_spacing() {
-        assert_eq!(fold("Nguyễn  Văn Đức"), "nguyen van duc");
-        assert_eq!(fold("ĐẶNG THỊ HỒNG"), "dang thi hong");
-        assert_eq!(fold("Ngõ 45 Trần Phú"), "ngo 45 tran phu");
-        assert!(fold("Nguyễn Văn Đức").contains(&fold("nguyen van")));
-    }
-
     #[test]
     fn long_queries_are_refused_with_the_field_named() {
         let long = "a".repeat(MAX_QUERY_LEN + 1);

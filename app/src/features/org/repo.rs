@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 
 use super::model::*;
+use crate::core::fold::fold;
 use crate::server::db::{Db, Pool};
 use crate::server::scope::CellScope;
 

@@ -157,7 +157,7 @@ pub async fn save_dv213_meeting(
             &input,
         )
         .await?;
-        if crate::features::concerns::api::is_plain_form_post() {
+        if crate::core::form_post::is_plain_form_post() {
             leptos_axum::redirect(&format!("/cells/{cell}/reports/dv213?year={year}#meetings"));
         }
         Ok(id)
@@ -200,7 +200,7 @@ pub async fn save_dv213_comment(
             &input,
         )
         .await?;
-        if crate::features::concerns::api::is_plain_form_post() {
+        if crate::core::form_post::is_plain_form_post() {
             leptos_axum::redirect(&format!(
                 "/cells/{cell}/reports/dv213?year={year}#member-{member}"
             ));

@@ -12,10 +12,10 @@ use super::api::{SaveDv213Comment, SaveDv213Meeting, get_dv213};
 use super::model::*;
 use super::widgets::PrintHead;
 use crate::features::concerns::widgets::FormError;
-use crate::features::meetings::screen::PrintButton;
 use crate::features::org::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::print::PrintButton;
 use crate::ui::status_page::ErrorPanel;
 
 #[component]

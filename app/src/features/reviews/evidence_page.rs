@@ -9,10 +9,10 @@ use super::api::get_cell_report;
 use super::model::*;
 use super::report_page::period_query;
 use super::widgets::{PrintHead, period_label};
-use crate::features::meetings::screen::PrintButton;
 use crate::features::org::widgets::{id_param, status_label};
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::print::PrintButton;
 use crate::ui::status_page::ErrorPanel;
 
 #[component]

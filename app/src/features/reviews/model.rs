@@ -9,9 +9,10 @@ use std::collections::HashSet;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::core::code_enum::code_enum;
 use crate::error::{AppError, Problem};
 use crate::features::concerns::model::{AgeBucket, OnTime, State};
-use crate::features::org::model::{MemberStatus, code_enum, percent};
+use crate::features::org::model::{MemberStatus, percent};
 use crate::features::visits::model::{MonthCoverage, Span};
 
 code_enum!(

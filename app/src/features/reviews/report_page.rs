@@ -8,10 +8,10 @@ use leptos_router::hooks::use_query_map;
 use super::api::{get_cell_report, get_ward_report};
 use super::model::*;
 use super::widgets::*;
-use crate::features::meetings::screen::PrintButton;
 use crate::features::org::widgets::{CellFrame, CellTab, StatusBadge, id_param};
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::print::PrintButton;
 use crate::ui::status_page::ErrorPanel;
 
 /// The `period` of the page's query (empty: the current one).

@@ -7,9 +7,8 @@ use super::api::recent_imports;
 use super::import_wizard::ImportWizard;
 use super::model::*;
 use super::texts;
-use crate::features::auth::model::{Me, Role};
+use crate::core::access::{Me, Role, UnitKind};
 use crate::features::org::api::get_cell;
-use crate::features::org::model::UnitKind;
 use crate::features::org::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
 

@@ -76,7 +76,7 @@ pub struct Table {
 
 pub(crate) fn status_vi(code: &str) -> String {
     MemberStatus::parse(code)
-        .map(super::check::status_label_vi)
+        .map(super::values::status_vi)
         .unwrap_or(code)
         .to_string()
 }
@@ -84,14 +84,14 @@ pub(crate) fn status_vi(code: &str) -> String {
 fn gender_vi(code: &str) -> String {
     match Gender::parse(code) {
         Some(Gender::Other) | None => String::new(),
-        Some(g) => super::check::gender_vi(g).to_string(),
+        Some(g) => super::values::gender_vi(g).to_string(),
     }
 }
 
 fn tags_vi(stored: &str) -> String {
     HouseholdTag::parse_list(stored)
         .into_iter()
-        .map(super::check::tag_vi)
+        .map(super::values::tag_vi)
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -19,6 +19,8 @@ pub mod read;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
+pub mod values;
+#[cfg(feature = "ssr")]
 pub mod xls_check;
 
 pub mod data_page;

@@ -18,7 +18,7 @@ pub use super::limits::Deadline;
 use super::limits::{self, Guarded};
 use super::model::*;
 use super::{ods, xls_check};
-use crate::features::org::model::fold;
+use crate::core::fold::fold;
 
 /// Header rows are looked for among this many first rows.
 const HEADER_SCAN_ROWS: usize = 20;

@@ -7,7 +7,8 @@ use sqlx::QueryBuilder;
 
 use super::check::{Existing, ExistingHousehold, ExistingMember, HouseholdRef, Plan, Progress};
 use super::model::*;
-use crate::features::org::model::{HouseholdTag, MemberStatus, fold};
+use crate::core::fold::fold;
+use crate::features::org::model::{HouseholdTag, MemberStatus};
 use crate::server::db::{Db, Pool};
 use crate::server::scope::CellScope;
 

@@ -12,7 +12,7 @@ use crate::server::state::{clock, today};
 /// The households the signed-in member looks after now, most in need of a visit first.
 #[server(endpoint = "visits/my_households")]
 pub async fn get_my_households() -> Result<MyHouseholds, AppError> {
-    use crate::features::auth::model::Role;
+    use crate::core::access::Role;
     use crate::server::{scope::*, state::pool};
     answer(async {
         let caller = Caller::require().await?;
@@ -84,7 +84,7 @@ pub async fn log_visit(visit: VisitInput) -> Result<StoredVisit, AppError> {
         let caller = Caller::require().await?;
         let pool = pool()?;
         let result = log(&caller, &pool, &visit).await;
-        if is_plain_form_post() {
+        if crate::core::form_post::is_plain_form_post() {
             back_to_household(visit.household, &result);
         }
         result
@@ -141,17 +141,6 @@ async fn log(
         "visit logged"
     );
     Ok(stored)
-}
-
-/// A browser posting a form without the page's script (it asks for HTML back).
-#[cfg(feature = "ssr")]
-fn is_plain_form_post() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|p| {
-        p.headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|s| s.contains("text/html"))
-    })
 }
 
 /// Sends a plain form post back to the household's page, saying what happened.

@@ -8,11 +8,12 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::core::client_id::valid_client_id;
+use crate::core::code_enum::code_enum;
 use crate::error::{AppError, Problem};
 use crate::features::concerns::model::{
     Category as ConcernCategory, State as ConcernState, Urgency,
 };
-use crate::features::org::model::{Address, HouseholdTag, MemberStatus, code_enum};
+use crate::features::org::model::{Address, HouseholdTag, MemberStatus};
 
 /// A household should be visited at least once in this many days (R6: monthly).
 pub const VISIT_INTERVAL_DAYS: i64 = 30;
