@@ -4,6 +4,7 @@ pub mod error_text;
 pub mod format;
 pub mod i18n;
 pub mod layout;
+pub mod loaded;
 pub mod pager;
 pub mod print;
 pub mod status_page;

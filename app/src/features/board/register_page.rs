@@ -10,7 +10,7 @@ use super::api::get_register;
 use super::model::Register;
 use crate::features::org::widgets::{id_param, status_label};
 use crate::i18n::*;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -22,14 +22,9 @@ pub fn RegisterPage() -> impl IntoView {
         |(c, d)| get_register(c, d),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match register.await {
-                    Ok(r) => view! { <RegisterView r cell=cell.get_untracked() date=date.get_untracked() /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=register let:r>
+            <RegisterView r cell=cell.get_untracked() date=date.get_untracked() />
+        </Loaded>
     }
 }
 

@@ -14,7 +14,7 @@ use super::widgets::*;
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
@@ -28,14 +28,9 @@ pub fn CalendarPage() -> impl IntoView {
         |(w, y)| ward_calendar(w, y),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(c) => view! { <CalendarView c /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=data let:c>
+            <CalendarView c />
+        </Loaded>
     }
 }
 

@@ -11,21 +11,16 @@ use super::widgets::*;
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn ConcernPage() -> impl IntoView {
     let concern = id_param("concern");
     let detail = Resource::new(move || concern.get(), get_concern);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <ConcernView d /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=detail let:d>
+            <ConcernView d />
+        </Loaded>
     }
 }
 

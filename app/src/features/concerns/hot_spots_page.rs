@@ -8,7 +8,7 @@ use super::model::*;
 use crate::features::org::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn HotSpotsPage() -> impl IntoView {
@@ -16,14 +16,9 @@ pub fn HotSpotsPage() -> impl IntoView {
     let data = Resource::new(move || cell.get(), get_hot_spots);
     view! {
         <CellFrame tab=CellTab::Concerns>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(h) => view! { <HotSpotsView h cell=cell.get_untracked() /> }.into_any(),
-                        Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded res=data let:h>
+                <HotSpotsView h cell=cell.get_untracked() />
+            </Loaded>
         </CellFrame>
     }
 }

@@ -9,21 +9,16 @@ use super::model::*;
 use super::widgets::*;
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let ward = id_param("ward");
     let inbox = Resource::new(move || ward.get(), concern_inbox);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match inbox.await {
-                    Ok(b) => view! { <InboxView b /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=inbox let:b>
+            <InboxView b />
+        </Loaded>
     }
 }
 

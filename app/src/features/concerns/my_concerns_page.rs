@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::api::my_concerns;
 use super::widgets::*;
 use crate::i18n::*;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn MyConcernsPage() -> impl IntoView {
@@ -18,19 +18,17 @@ pub fn MyConcernsPage() -> impl IntoView {
             <h1>{t!(i18n, concerns.mine_title)}</h1>
             <p class="page-header__intro">{t!(i18n, concerns.mine_intro)}</p>
         </header>
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                    Ok(rows) if rows.is_empty() => view! { <p class="empty">{t!(i18n, concerns.mine_empty)}</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <h2 class="visually-hidden">{t!(i18n, concerns.mine_list)}</h2>
-                        <ul class="concern-list">
-                            {rows.into_iter().map(|row| view! { <li><ConcernCard row show_state=true /></li> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=list let:rows>
+            {if rows.is_empty() {
+                view! { <p class="empty">{t!(i18n, concerns.mine_empty)}</p> }.into_any()
+            } else {
+                view! {
+                    <h2 class="visually-hidden">{t!(i18n, concerns.mine_list)}</h2>
+                    <ul class="concern-list">
+                        {rows.into_iter().map(|row| view! { <li><ConcernCard row show_state=true /></li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </Loaded>
     }
 }

@@ -10,7 +10,7 @@ use crate::features::concerns::widgets::FormError;
 use crate::features::org::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
@@ -18,14 +18,9 @@ pub fn MeetingsPage() -> impl IntoView {
     let list = Resource::new(move || cell.get(), get_meetings);
     view! {
         <CellFrame tab=CellTab::Meetings>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(l) => view! { <ListView l /> }.into_any(),
-                        Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded res=list let:l>
+                <ListView l />
+            </Loaded>
         </CellFrame>
     }
 }

@@ -20,7 +20,7 @@ use crate::features::org::model::percent;
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn MeetingPage() -> impl IntoView {
@@ -39,14 +39,9 @@ pub fn MeetingPage() -> impl IntoView {
         |(c, m)| meeting_agenda(c, m),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match agenda.await {
-                    Ok(a) => view! { <Screen a part /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=agenda let:a>
+            <Screen a part />
+        </Loaded>
     }
 }
 

@@ -15,8 +15,8 @@ use crate::features::org::model::percent;
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::loaded::Loaded;
 use crate::ui::print::PrintButton;
-use crate::ui::status_page::ErrorPanel;
 
 #[component]
 pub fn MinutesPage() -> impl IntoView {
@@ -28,14 +28,9 @@ pub fn MinutesPage() -> impl IntoView {
         |(c, m)| meeting_agenda(c, m),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match agenda.await {
-                    Ok(a) => view! { <Minutes a /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=agenda let:a>
+            <Minutes a />
+        </Loaded>
     }
 }
 

@@ -8,7 +8,7 @@ use super::model::*;
 use super::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn CellsPage() -> impl IntoView {
@@ -20,20 +20,18 @@ pub fn CellsPage() -> impl IntoView {
             <h1>{t!(i18n, cells.title)}</h1>
             <p class="page-header__intro">{t!(i18n, cells.intro)}</p>
         </header>
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match cells.await {
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, cells.none)}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="cell-cards">
-                            {list.into_iter().map(|c| view! { <li><CellCard cell=c /></li> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
+        <Loaded res=cells let:list>
+            {if list.is_empty() {
+                view! { <p class="empty">{t!(i18n, cells.none)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="cell-cards">
+                        {list.into_iter().map(|c| view! { <li><CellCard cell=c /></li> }).collect_view()}
+                    </ul>
                 }
-            })}
-        </Suspense>
+                .into_any()
+            }}
+        </Loaded>
     }
 }
 

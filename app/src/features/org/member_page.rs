@@ -13,7 +13,7 @@ use super::widgets::{
 };
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 use leptos::server_fn::ServerFn as _;
 
 #[component]
@@ -21,14 +21,9 @@ pub fn MemberPage() -> impl IntoView {
     let member = id_param("member");
     let detail = Resource::new(move || member.get(), get_member);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <MemberView d /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=detail let:d>
+            <MemberView d />
+        </Loaded>
     }
 }
 

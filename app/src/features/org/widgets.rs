@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use super::model::*;
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::loaded::Loaded;
 use leptos_i18n::I18nContext;
 
 /// A numeric route parameter; 0 when missing or not a number (the server answers "not found").
@@ -37,32 +38,27 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
     let info = Resource::new(move || cell.get(), super::api::get_cell);
     let children = StoredValue::new(children);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Err(err) => view! { <crate::ui::status_page::ErrorPanel err /> }.into_any(),
-                    Ok(info) => {
-                        let title = match tab {
-                            CellTab::Overview => info.name.clone(),
-                            CellTab::Board => format!("{} · {}", t_string!(i18n, board.title), info.name),
-                            CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
-                            CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
-                            CellTab::Data => format!("{} · {}", t_string!(i18n, transfer.title), info.name),
-                            CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
-                            CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
-                            CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
-                            CellTab::Reports => format!("{} · {}", t_string!(i18n, reviews.title), info.name),
-                        };
-                        view! {
-                            <leptos_meta::Title text=title />
-                            <CellHeader cell=info tab />
-                            {children.with_value(|c| c())}
-                        }
-                        .into_any()
-                    }
+        <Loaded res=info let:info>
+            {{
+                let title = match tab {
+                    CellTab::Overview => info.name.clone(),
+                    CellTab::Board => format!("{} · {}", t_string!(i18n, board.title), info.name),
+                    CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
+                    CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
+                    CellTab::Data => format!("{} · {}", t_string!(i18n, transfer.title), info.name),
+                    CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
+                    CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
+                    CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
+                    CellTab::Reports => format!("{} · {}", t_string!(i18n, reviews.title), info.name),
+                };
+                view! {
+                    <leptos_meta::Title text=title />
+                    <CellHeader cell=info tab />
+                    {children.with_value(|c| c())}
                 }
-            })}
-        </Suspense>
+                .into_any()
+            }}
+        </Loaded>
     }
 }
 

@@ -15,8 +15,8 @@ use crate::features::concerns::widgets::FormError;
 use crate::features::org::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::loaded::Loaded;
 use crate::ui::print::PrintButton;
-use crate::ui::status_page::ErrorPanel;
 
 #[component]
 pub fn Dv213Page() -> impl IntoView {
@@ -26,14 +26,9 @@ pub fn Dv213Page() -> impl IntoView {
     let sheet = Resource::new(move || (cell.get(), year.get()), |(c, y)| get_dv213(c, y));
     view! {
         <CellFrame tab=CellTab::Reports>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match sheet.await {
-                        Ok(s) => view! { <Dv213View s /> }.into_any(),
-                        Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded res=sheet let:s>
+                <Dv213View s />
+            </Loaded>
         </CellFrame>
     }
     .into_any()

@@ -12,8 +12,8 @@ use super::widgets::{PrintHead, period_label};
 use crate::features::org::widgets::{id_param, status_label};
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::loaded::Loaded;
 use crate::ui::print::PrintButton;
-use crate::ui::status_page::ErrorPanel;
 
 #[component]
 pub fn EvidencePage() -> impl IntoView {
@@ -27,14 +27,9 @@ pub fn EvidencePage() -> impl IntoView {
         |(c, p)| get_cell_report(c, p),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(r) => view! { <Sheets r member=member.get_untracked() /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=report let:r>
+            <Sheets r member=member.get_untracked() />
+        </Loaded>
     }
     .into_any()
 }

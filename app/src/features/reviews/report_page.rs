@@ -11,8 +11,8 @@ use super::widgets::*;
 use crate::features::org::widgets::{CellFrame, CellTab, StatusBadge, id_param};
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::loaded::Loaded;
 use crate::ui::print::PrintButton;
-use crate::ui::status_page::ErrorPanel;
 
 /// The `period` of the page's query (empty: the current one).
 pub fn period_query() -> Memo<String> {
@@ -38,14 +38,9 @@ pub fn CellReportPage() -> impl IntoView {
     );
     view! {
         <CellFrame tab=CellTab::Reports>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Ok(r) => view! { <CellReport r /> }.into_any(),
-                        Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded res=report let:r>
+                <CellReport r />
+            </Loaded>
         </CellFrame>
     }
     .into_any()
@@ -178,14 +173,9 @@ pub fn WardReportPage() -> impl IntoView {
         |(w, p)| get_ward_report(w, p),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(r) => view! { <WardReport r /> }.into_any(),
-                    Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded res=report let:r>
+            <WardReport r />
+        </Loaded>
     }
     .into_any()
 }

@@ -10,7 +10,7 @@ use crate::features::org::model::percent;
 use crate::features::org::widgets::{CellFrame, CellTab, StatusBadge, id_param};
 use crate::i18n::*;
 use crate::ui::format;
-use crate::ui::status_page::ErrorPanel;
+use crate::ui::loaded::Loaded;
 
 #[component]
 pub fn CoveragePage() -> impl IntoView {
@@ -18,14 +18,9 @@ pub fn CoveragePage() -> impl IntoView {
     let coverage = Resource::new(move || cell.get(), get_cell_coverage);
     view! {
         <CellFrame tab=CellTab::Visits>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match coverage.await {
-                        Ok(c) => view! { <CoverageView c /> }.into_any(),
-                        Err(err) => view! { <ErrorPanel err /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded res=coverage let:c>
+                <CoverageView c />
+            </Loaded>
         </CellFrame>
     }
 }
