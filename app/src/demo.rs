@@ -13,7 +13,7 @@ use sqlx::QueryBuilder;
 use crate::core::fold::fold;
 use crate::features::org::model::{HouseholdTag, MemberKind, MemberStatus};
 use crate::server::auth::hash_password;
-use crate::server::db::{Db, Pool};
+use crate::server::db::{Db, Pool, Tx};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "ganbo-demo";
@@ -379,7 +379,7 @@ struct Concern {
     events: Vec<Event>,
 }
 
-/// The next free id of a table, so that rows can be written in batches with known ids.
+/// The next free id of a table, so that rows can be written in batches with known
 async fn next_id(pool: &Pool, table: &str) -> Result<i64, sqlx::Error> {
     let max: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
         .fetch_one(pool)
@@ -449,26 +449,87 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     if spec.accounts && !is_empty(pool).await? {
         return Err(DemoError::NotEmpty);
     }
+    let w = make_ward(pool, spec).await?;
+    let mut tx = crate::server::db::begin_write(pool).await?;
+    store_org(&mut tx, &w).await?;
+    store_record(&mut tx, &w).await?;
+    seed_features(&mut tx, &w, spec.today).await?;
+    let users = if spec.accounts {
+        add_accounts(&mut tx, &w).await?
+    } else {
+        0
+    };
+    let (ward, now) = (w.ward, w.now);
+    let counts = DemoCounts {
+        cells: w.cell_ids.len() as u64,
+        members: w.members.len() as u64,
+        households: w.households.len() as u64,
+        assignments: w.assignments.len() as u64,
+        visits: w.visits.len() as u64,
+        concerns: w.concerns.len() as u64,
+        users,
+    };
+    let summary = serde_json::json!({
+        "cells": counts.cells, "members": counts.members, "households": counts.households,
+        "assignments": counts.assignments, "visits": counts.visits, "concerns": counts.concerns,
+    });
+    crate::server::audit::write::<(), _>(
+        &mut tx,
+        crate::server::audit::Entry {
+            ward_id: Some(ward),
+            user_id: None,
+            action: "seed",
+            entity: "ward",
+            entity_id: Some(ward),
+            before: None,
+            after: Some(&summary),
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// A generated ward in memory, before it is written.
+struct Ward {
+    ward: i64,
+    cell_ids: Vec<i64>,
+    now: DateTime<Utc>,
+    units: Vec<Unit>,
+    members: Vec<Member>,
+    groups: Vec<Group>,
+    households: Vec<Household>,
+    assignments: Vec<Assignment>,
+    visits: Vec<Visit>,
+    concerns: Vec<Concern>,
+}
+
+/// Makes the ward: its tree, members, households, who looks after whom, and a year of
+/// visits and concerns, all from the spec's seed.
+async fn make_ward(pool: &Pool, spec: &DemoSpec) -> Result<Ward, DemoError> {
     let mut rng = Rng::with_seed(spec.seed);
     let today = spec.today;
     let now = at(today, &mut rng);
 
-    let mut unit_id = next_id(pool, "org_units").await?;
-    let mut member_id = next_id(pool, "members").await?;
-    let mut group_id = next_id(pool, "household_groups").await?;
-    let mut household_id = next_id(pool, "households").await?;
-    let mut assignment_id = next_id(pool, "assignments").await?;
-    let mut visit_id = next_id(pool, "visits").await?;
-    let mut concern_id = next_id(pool, "concerns").await?;
+    let mut ids = Ids {
+        unit_id: next_id(pool, "org_units").await?,
+        member_id: next_id(pool, "members").await?,
+        group_id: next_id(pool, "household_groups").await?,
+        household_id: next_id(pool, "households").await?,
+        assignment_id: next_id(pool, "assignments").await?,
+        visit_id: next_id(pool, "visits").await?,
+        concern_id: next_id(pool, "concerns").await?,
+    };
     let suffix = if spec.accounts {
         String::new()
     } else {
-        format!("-{unit_id}")
+        format!("-{}", ids.unit_id)
     };
 
     // The tree: city > ward > cells > party groups.
     let mut units = Vec::new();
-    let province = unit_id;
+    let province = ids.unit_id;
     units.push(Unit {
         id: province,
         parent_id: None,
@@ -478,8 +539,8 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         code: format!("HN{suffix}"),
         path: format!("/{province}/"),
     });
-    unit_id += 1;
-    let ward = unit_id;
+    ids.unit_id += 1;
+    let ward = ids.unit_id;
     let ward_name = if spec.accounts {
         "Phường Tân Hòa".to_string()
     } else {
@@ -494,400 +555,38 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         code: format!("HN-TH{suffix}"),
         path: format!("/{province}/{ward}/"),
     });
-    unit_id += 1;
+    ids.unit_id += 1;
 
-    let mut members = Vec::new();
-    let mut groups = Vec::new();
-    let mut households = Vec::new();
-    let mut assignments = Vec::new();
-    let mut visits = Vec::new();
-    let mut concerns = Vec::new();
-    let mut cell_ids = Vec::new();
+    let mut w = Ward {
+        ward,
+        cell_ids: Vec::new(),
+        now,
+        units,
+        members: Vec::new(),
+        groups: Vec::new(),
+        households: Vec::new(),
+        assignments: Vec::new(),
+        visits: Vec::new(),
+        concerns: Vec::new(),
+    };
 
     for c in 0..spec.cells {
-        let cell = unit_id;
-        unit_id += 1;
-        cell_ids.push(cell);
-        let cell_path = format!("/{province}/{ward}/{cell}/");
-        units.push(Unit {
-            id: cell,
-            parent_id: Some(ward),
-            ward_id: Some(ward),
-            kind: "cell",
-            name: format!("Chi bộ Tổ dân phố số {}", c + 1),
-            code: format!("HN-TH-{}{suffix}", c + 1),
-            path: cell_path.clone(),
-        });
-        let mut party_groups = Vec::new();
-        for g in 0..3 {
-            party_groups.push(unit_id);
-            units.push(Unit {
-                id: unit_id,
-                parent_id: Some(cell),
-                ward_id: Some(ward),
-                kind: "party_group",
-                name: format!("Tổ đảng {}", g + 1),
-                code: format!("HN-TH-{}-{}{suffix}", c + 1, g + 1),
-                path: format!("{cell_path}{unit_id}/"),
-            });
-            unit_id += 1;
-        }
-        let area = format!("Tổ dân phố {}", c + 1);
-
-        // Alleys of this cell: numbered alleys off named streets, and a few named ones.
-        let alley_count = 7 + rng.usize(..4);
-        let mut alleys: Vec<String> = Vec::new();
-        while alleys.len() < alley_count {
-            let a = if rng.u32(..5) == 0 {
-                pick(&mut rng, NAMED_ALLEYS).to_string()
-            } else {
-                format!("Ngõ {} {}", 2 + rng.u32(..180), pick(&mut rng, STREETS))
-            };
-            if !alleys.contains(&a) {
-                alleys.push(a);
-            }
-        }
-
-        // Self-managed groups: one or two per alley.
-        let mut alley_groups: Vec<(String, i64)> = Vec::new();
-        for (i, alley) in alleys.iter().enumerate() {
-            let id = group_id;
-            group_id += 1;
-            let female_leader = rng.bool();
-            groups.push(Group {
-                id,
-                cell_id: cell,
-                name: format!("Tổ tự quản số {} – {}", i + 1, alley),
-                area: area.clone(),
-                alley: alley.clone(),
-                leader: person_name(&mut rng, female_leader),
-            });
-            alley_groups.push((alley.clone(), id));
-        }
-
-        // Members.
-        // The demo ward's cells differ in size; synthetic cells have exactly what was asked.
-        let n_members = if spec.accounts {
-            spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize)
-        } else {
-            spec.members_per_cell as usize
-        };
-        let first_member = members.len();
-        for i in 0..n_members {
-            let female = rng.u32(..100) < 45;
-            let roll = rng.u32(..100);
-            let status = match roll {
-                0..=69 => MemberStatus::Active,
-                70..=76 => MemberStatus::Exempt,
-                77..=84 => MemberStatus::ElderlyIll,
-                85..=91 => MemberStatus::WorkingAway,
-                92..=96 => MemberStatus::OutsideCommune,
-                _ => MemberStatus::Transferred,
-            };
-            // The first members of cell 1 are the demo's secretary, member1 and member2.
-            let status = if c == 0 && i < 3 {
-                MemberStatus::Active
-            } else {
-                status
-            };
-            let kind = if status != MemberStatus::ElderlyIll && rng.u32(..100) < 16 {
-                MemberKind::Dv213
-            } else {
-                MemberKind::Resident
-            };
-            let birth_year = match status {
-                MemberStatus::ElderlyIll | MemberStatus::Exempt => 1935 + rng.i32(0..15),
-                _ => 1955 + rng.i32(0..42),
-            };
-            let capacity = match (status, kind) {
-                (MemberStatus::Active, MemberKind::Resident) => 11 + rng.i64(0..6),
-                (MemberStatus::Active, MemberKind::Dv213) => 2 + rng.i64(0..3),
-                (MemberStatus::OutsideCommune, _) => 1 + rng.i64(0..2),
-                (MemberStatus::WorkingAway, _) => 2,
-                _ => 0,
-            };
-            let alley = pick(&mut rng, &alleys).clone();
-            let lane = if rng.u32(..3) == 0 {
-                format!("Ngách {}", 1 + rng.u32(..30))
-            } else {
-                String::new()
-            };
-            let (home_area, home_alley) = if status == MemberStatus::OutsideCommune {
-                (
-                    "Phường Đồng Tâm".to_string(),
-                    format!("Ngõ {} Lê Thanh Nghị", 10 + rng.u32(..90)),
-                )
-            } else {
-                (area.clone(), alley)
-            };
-            members.push(Member {
-                id: member_id,
-                cell_id: cell,
-                party_group_id: Some(party_groups[i % party_groups.len()]),
-                name: person_name(&mut rng, female),
-                female,
-                birth_year,
-                phone: phone(&mut rng),
-                area: home_area,
-                alley: home_alley,
-                lane,
-                house_no: (1 + rng.u32(..120)).to_string(),
-                status,
-                kind,
-                workplace: if kind == MemberKind::Dv213 {
-                    *pick(&mut rng, WORKPLACES)
-                } else {
-                    ("", "")
-                },
-                capacity,
-                leader: i < party_groups.len(),
-                status_since: today - Duration::days(30 + rng.i64(0..2000)),
-            });
-            member_id += 1;
-        }
-
-        // Households, by alley.
-        let n_households = if spec.accounts {
-            (spec.households_per_cell as i64 + rng.i64(-60..=60)).max(1) as usize
-        } else {
-            spec.households_per_cell.max(1) as usize
-        };
-        let first_household = households.len();
-        for i in 0..n_households {
-            let alley_index = rng.usize(..alleys.len());
-            let alley = alleys[alley_index].clone();
-            let mut tags = Vec::new();
-            for (tag, pct) in [
-                (HouseholdTag::Poor, 3),
-                (HouseholdTag::NearPoor, 5),
-                (HouseholdTag::PolicyFamily, 6),
-                (HouseholdTag::ElderlyAlone, 5),
-                (HouseholdTag::Disability, 3),
-                (HouseholdTag::NewResident, 4),
-                (HouseholdTag::OutstandingNonMember, 2),
-                (HouseholdTag::Renting, 7),
-            ] {
-                if rng.u32(..100) < pct {
-                    tags.push(tag);
-                }
-            }
-            let female_head =
-                rng.u32(..100) < 30 || tags.contains(&HouseholdTag::ElderlyAlone) && rng.bool();
-            households.push(Household {
-                id: household_id,
-                cell_id: cell,
-                group_id: Some(alley_groups[alley_index].1),
-                area: area.clone(),
-                alley,
-                lane: if rng.u32(..3) == 0 {
-                    format!("Ngách {}", 1 + rng.u32(..30))
-                } else {
-                    String::new()
-                },
-                house_no: format!(
-                    "{}{}",
-                    1 + i / 3 % 150,
-                    if rng.u32(..8) == 0 { "A" } else { "" }
-                ),
-                head: person_name(&mut rng, female_head),
-                size: if tags.contains(&HouseholdTag::ElderlyAlone) {
-                    1
-                } else {
-                    2 + rng.i64(0..5)
-                },
-                phone: if rng.u32(..10) < 8 {
-                    phone(&mut rng)
-                } else {
-                    String::new()
-                },
-                tags,
-                hot_spot: if rng.u32(..100) < 2 {
-                    1 + rng.i64(0..3)
-                } else {
-                    0
-                },
-            });
-            household_id += 1;
-        }
-
-        // Assignments: about 80% of households, near the member's home where possible.
-        let cell_members: Vec<usize> = (first_member..members.len()).collect();
-        let mut load: Vec<i64> = vec![0; members.len()];
-        for household in &households[first_household..] {
-            if rng.u32(..100) >= 80 {
-                continue;
-            }
-            let alley = household.alley.clone();
-            // Mostly an assignable member with room, in the same alley; sometimes anyone
-            // (these are the stale and over-capacity assignments the board must show).
-            let sloppy = rng.u32(..100) < 4;
-            let candidates: Vec<usize> = cell_members
-                .iter()
-                .copied()
-                .filter(|&m| {
-                    sloppy || (members[m].status.assignable() && load[m] < members[m].capacity)
-                })
-                .collect();
-            if candidates.is_empty() {
-                continue;
-            }
-            let near: Vec<usize> = candidates
-                .iter()
-                .copied()
-                .filter(|&m| members[m].alley == alley)
-                .collect();
-            let m = if !near.is_empty() && rng.u32(..100) < 95 {
-                *pick(&mut rng, &near)
-            } else {
-                *pick(&mut rng, &candidates)
-            };
-            load[m] += 1;
-            let started_day = today - Duration::days(40 + rng.i64(0..900));
-            // Some households had someone else before.
-            if rng.u32(..100) < 15 {
-                let prev = *pick(&mut rng, &cell_members);
-                let prev_start = started_day - Duration::days(200 + rng.i64(0..600));
-                assignments.push(Assignment {
-                    id: assignment_id,
-                    cell_id: cell,
-                    member_id: members[prev].id,
-                    household_id: household.id,
-                    mode: "regular",
-                    started: at(prev_start, &mut rng),
-                    ended: Some(at(started_day, &mut rng) - Duration::hours(12)),
-                    reason: "Phân công đầu nhiệm kỳ",
-                    end_reason: "Điều chỉnh phân công theo rà soát hằng năm",
-                });
-                assignment_id += 1;
-            }
-            let member = &members[m];
-            assignments.push(Assignment {
-                id: assignment_id,
-                cell_id: cell,
-                member_id: member.id,
-                household_id: household.id,
-                mode: if member.status == MemberStatus::OutsideCommune {
-                    "non_regular"
-                } else {
-                    "regular"
-                },
-                started: at(started_day, &mut rng),
-                ended: None,
-                reason: if member.alley == alley {
-                    "Cùng ngõ, gần nhà"
-                } else {
-                    "Theo phân công của chi ủy"
-                },
-                end_reason: "",
-            });
-            assignment_id += 1;
-
-            // Visits over the last six months, by the member responsible now.
-            let diligence = match member.status {
-                MemberStatus::Active => 55 + rng.u32(..40),
-                MemberStatus::OutsideCommune | MemberStatus::WorkingAway => 25 + rng.u32(..30),
-                _ => rng.u32(..10),
-            };
-            for month in 0..6 {
-                if rng.u32(..100) >= diligence {
-                    continue;
-                }
-                let day = today - Duration::days(month * 30 + rng.i64(0..28));
-                if day < started_day {
-                    continue;
-                }
-                let kind = match rng.u32(..10) {
-                    0..=6 => "home",
-                    7..=8 => "phone",
-                    _ => "elsewhere",
-                };
-                visits.push(Visit {
-                    id: visit_id,
-                    cell_id: cell,
-                    household_id: household.id,
-                    member_id: member.id,
-                    on: day,
-                    kind,
-                    topics: choose(
-                        &mut rng,
-                        &[
-                            ",cultured_family,",
-                            ",crime_prevention,",
-                            ",civilised_urban,",
-                            "",
-                            ",cultured_family,crime_prevention,",
-                        ],
-                    ),
-                    note: choose(
-                        &mut rng,
-                        &[
-                            "Gia đình ổn định, không có kiến nghị.",
-                            "Hỏi thăm sức khỏe, động viên gia đình.",
-                            "Tuyên truyền phòng chống lừa đảo qua mạng.",
-                            "Nhắc gia đình tham gia họp tổ dân phố.",
-                            "",
-                        ],
-                    ),
-                    mediation: rng.u32(..100) < 3,
-                    feedback: "",
-                    rating: None,
-                });
-                visit_id += 1;
-            }
-
-            // Concerns: a few percent of assigned households, in every state.
-            if rng.u32(..100) < 8 {
-                let (category, bodies) = *pick(&mut rng, CONCERN_CATEGORIES);
-                let path = CONCERN_PATHS[concerns.len() % CONCERN_PATHS.len()];
-                let raised_on = today - Duration::days(3 + rng.i64(0..120));
-                let mut events = vec![("raise", None, "raised", raised_on, "")];
-                let mut day = raised_on;
-                let mut state = "raised";
-                for (step, to) in path.iter() {
-                    day += Duration::days(1 + rng.i64(0..12));
-                    if day > today {
-                        day = today;
-                    }
-                    let text = EVENT_TEXT
-                        .iter()
-                        .find(|(s, _)| s == step)
-                        .map_or("", |(_, t)| *t);
-                    events.push((*step, Some(state), *to, day, text));
-                    state = to;
-                }
-                concerns.push(Concern {
-                    id: concern_id,
-                    cell_id: cell,
-                    household_id: household.id,
-                    member_id: member.id,
-                    category,
-                    body: choose(&mut rng, bodies),
-                    urgency: if rng.u32(..100) < 15 {
-                        "urgent"
-                    } else {
-                        "normal"
-                    },
-                    state,
-                    raised_on,
-                    events,
-                });
-                concern_id += 1;
-            }
-        }
+        add_cell(&mut w, &mut ids, &mut rng, spec, c, province, &suffix);
     }
 
     // member1 (the second active member of cell 1) shows what the visit pages are for: two
     // households nobody has visited yet and two not visited for over a month.
     if spec.accounts
-        && let Some(member1) = cell_ids.first().and_then(|cell| {
-            members
+        && let Some(member1) = w.cell_ids.first().and_then(|cell| {
+            w.members
                 .iter()
                 .filter(|m| m.cell_id == *cell && m.status == MemberStatus::Active)
                 .nth(1)
                 .map(|m| m.id)
         })
     {
-        let mut theirs: Vec<i64> = assignments
+        let mut theirs: Vec<i64> = w
+            .assignments
             .iter()
             .filter(|a| a.member_id == member1 && a.ended.is_none())
             .map(|a| a.household_id)
@@ -896,7 +595,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
         let never: Vec<i64> = theirs.iter().take(2).copied().collect();
         let overdue: Vec<i64> = theirs.iter().skip(2).take(2).copied().collect();
         let recent = today - Duration::days(40);
-        visits.retain(|v| {
+        w.visits.retain(|v| {
             let recent_visit_to_overdue = overdue.contains(&v.household_id) && v.on > recent;
             !never.contains(&v.household_id) && !recent_visit_to_overdue
         });
@@ -906,12 +605,13 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     // earlier in the year too, so a year's review has every month. A random stream of its
     // own leaves everything above as it was.
     let mut earlier = Rng::with_seed(spec.seed ^ 0x0213_0213);
-    let mut households_seen: Vec<i64> = visits.iter().map(|v| v.household_id).collect();
+    let mut households_seen: Vec<i64> = w.visits.iter().map(|v| v.household_id).collect();
     households_seen.sort_unstable();
     households_seen.dedup();
     let mut older = Vec::new();
     for household_id in households_seen {
-        let Some(a) = assignments
+        let Some(a) = w
+            .assignments
             .iter()
             .find(|a| a.household_id == household_id && a.ended.is_none())
         else {
@@ -927,7 +627,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 continue;
             }
             older.push(Visit {
-                id: visit_id,
+                id: ids.visit_id,
                 cell_id: a.cell_id,
                 household_id,
                 member_id: a.member_id,
@@ -943,12 +643,12 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 feedback: "",
                 rating: None,
             });
-            visit_id += 1;
+            ids.visit_id += 1;
         }
     }
-    visits.extend(older);
+    w.visits.extend(older);
     // Households rate their member at some visits and say a word at a few (rule R13).
-    for v in visits.iter_mut() {
+    for v in w.visits.iter_mut() {
         if earlier.u32(..100) < 35 {
             v.rating = Some(match earlier.u32(..10) {
                 0..=5 => 5,
@@ -968,11 +668,406 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
             );
         }
     }
+    Ok(w)
+}
 
-    // Write everything in one transaction.
-    let mut tx = crate::server::db::begin_write(pool).await?;
-    let created = now;
-    for chunk in units.chunks(500) {
+/// The next id of each table, as the generator hands them out.
+struct Ids {
+    unit_id: i64,
+    member_id: i64,
+    group_id: i64,
+    household_id: i64,
+    assignment_id: i64,
+    visit_id: i64,
+    concern_id: i64,
+}
+
+/// Adds cell number `c` (from 0): its party groups, alleys and household groups, members,
+/// households, who looks after whom, and the last six months of visits and concerns.
+fn add_cell(
+    w: &mut Ward,
+    ids: &mut Ids,
+    rng: &mut Rng,
+    spec: &DemoSpec,
+    c: u32,
+    province: i64,
+    suffix: &str,
+) {
+    let (ward, today) = (w.ward, spec.today);
+    let cell = ids.unit_id;
+    ids.unit_id += 1;
+    w.cell_ids.push(cell);
+    let cell_path = format!("/{province}/{ward}/{cell}/");
+    w.units.push(Unit {
+        id: cell,
+        parent_id: Some(ward),
+        ward_id: Some(ward),
+        kind: "cell",
+        name: format!("Chi bộ Tổ dân phố số {}", c + 1),
+        code: format!("HN-TH-{}{suffix}", c + 1),
+        path: cell_path.clone(),
+    });
+    let mut party_groups = Vec::new();
+    for g in 0..3 {
+        party_groups.push(ids.unit_id);
+        w.units.push(Unit {
+            id: ids.unit_id,
+            parent_id: Some(cell),
+            ward_id: Some(ward),
+            kind: "party_group",
+            name: format!("Tổ đảng {}", g + 1),
+            code: format!("HN-TH-{}-{}{suffix}", c + 1, g + 1),
+            path: format!("{cell_path}{}/", ids.unit_id),
+        });
+        ids.unit_id += 1;
+    }
+    let area = format!("Tổ dân phố {}", c + 1);
+
+    // Alleys of this cell: numbered alleys off named streets, and a few named ones.
+    let alley_count = 7 + rng.usize(..4);
+    let mut alleys: Vec<String> = Vec::new();
+    while alleys.len() < alley_count {
+        let a = if rng.u32(..5) == 0 {
+            pick(rng, NAMED_ALLEYS).to_string()
+        } else {
+            format!("Ngõ {} {}", 2 + rng.u32(..180), pick(rng, STREETS))
+        };
+        if !alleys.contains(&a) {
+            alleys.push(a);
+        }
+    }
+
+    // Self-managed groups: one or two per alley.
+    let mut alley_groups: Vec<(String, i64)> = Vec::new();
+    for (i, alley) in alleys.iter().enumerate() {
+        let id = ids.group_id;
+        ids.group_id += 1;
+        let female_leader = rng.bool();
+        w.groups.push(Group {
+            id,
+            cell_id: cell,
+            name: format!("Tổ tự quản số {} – {}", i + 1, alley),
+            area: area.clone(),
+            alley: alley.clone(),
+            leader: person_name(rng, female_leader),
+        });
+        alley_groups.push((alley.clone(), id));
+    }
+
+    // Members.
+    // The demo ward's cells differ in size; synthetic cells have exactly what was asked.
+    let n_members = if spec.accounts {
+        spec.members_per_cell as usize + rng.usize(..5) - 2.min(spec.members_per_cell as usize)
+    } else {
+        spec.members_per_cell as usize
+    };
+    let first_member = w.members.len();
+    for i in 0..n_members {
+        let female = rng.u32(..100) < 45;
+        let roll = rng.u32(..100);
+        let status = match roll {
+            0..=69 => MemberStatus::Active,
+            70..=76 => MemberStatus::Exempt,
+            77..=84 => MemberStatus::ElderlyIll,
+            85..=91 => MemberStatus::WorkingAway,
+            92..=96 => MemberStatus::OutsideCommune,
+            _ => MemberStatus::Transferred,
+        };
+        // The first members of cell 1 are the demo's secretary, member1 and member2.
+        let status = if c == 0 && i < 3 {
+            MemberStatus::Active
+        } else {
+            status
+        };
+        let kind = if status != MemberStatus::ElderlyIll && rng.u32(..100) < 16 {
+            MemberKind::Dv213
+        } else {
+            MemberKind::Resident
+        };
+        let birth_year = match status {
+            MemberStatus::ElderlyIll | MemberStatus::Exempt => 1935 + rng.i32(0..15),
+            _ => 1955 + rng.i32(0..42),
+        };
+        let capacity = match (status, kind) {
+            (MemberStatus::Active, MemberKind::Resident) => 11 + rng.i64(0..6),
+            (MemberStatus::Active, MemberKind::Dv213) => 2 + rng.i64(0..3),
+            (MemberStatus::OutsideCommune, _) => 1 + rng.i64(0..2),
+            (MemberStatus::WorkingAway, _) => 2,
+            _ => 0,
+        };
+        let alley = pick(rng, &alleys).clone();
+        let lane = if rng.u32(..3) == 0 {
+            format!("Ngách {}", 1 + rng.u32(..30))
+        } else {
+            String::new()
+        };
+        let (home_area, home_alley) = if status == MemberStatus::OutsideCommune {
+            (
+                "Phường Đồng Tâm".to_string(),
+                format!("Ngõ {} Lê Thanh Nghị", 10 + rng.u32(..90)),
+            )
+        } else {
+            (area.clone(), alley)
+        };
+        w.members.push(Member {
+            id: ids.member_id,
+            cell_id: cell,
+            party_group_id: Some(party_groups[i % party_groups.len()]),
+            name: person_name(rng, female),
+            female,
+            birth_year,
+            phone: phone(rng),
+            area: home_area,
+            alley: home_alley,
+            lane,
+            house_no: (1 + rng.u32(..120)).to_string(),
+            status,
+            kind,
+            workplace: if kind == MemberKind::Dv213 {
+                *pick(rng, WORKPLACES)
+            } else {
+                ("", "")
+            },
+            capacity,
+            leader: i < party_groups.len(),
+            status_since: today - Duration::days(30 + rng.i64(0..2000)),
+        });
+        ids.member_id += 1;
+    }
+
+    // Households, by alley.
+    let n_households = if spec.accounts {
+        (spec.households_per_cell as i64 + rng.i64(-60..=60)).max(1) as usize
+    } else {
+        spec.households_per_cell.max(1) as usize
+    };
+    let first_household = w.households.len();
+    for i in 0..n_households {
+        let alley_index = rng.usize(..alleys.len());
+        let alley = alleys[alley_index].clone();
+        let mut tags = Vec::new();
+        for (tag, pct) in [
+            (HouseholdTag::Poor, 3),
+            (HouseholdTag::NearPoor, 5),
+            (HouseholdTag::PolicyFamily, 6),
+            (HouseholdTag::ElderlyAlone, 5),
+            (HouseholdTag::Disability, 3),
+            (HouseholdTag::NewResident, 4),
+            (HouseholdTag::OutstandingNonMember, 2),
+            (HouseholdTag::Renting, 7),
+        ] {
+            if rng.u32(..100) < pct {
+                tags.push(tag);
+            }
+        }
+        let female_head =
+            rng.u32(..100) < 30 || tags.contains(&HouseholdTag::ElderlyAlone) && rng.bool();
+        w.households.push(Household {
+            id: ids.household_id,
+            cell_id: cell,
+            group_id: Some(alley_groups[alley_index].1),
+            area: area.clone(),
+            alley,
+            lane: if rng.u32(..3) == 0 {
+                format!("Ngách {}", 1 + rng.u32(..30))
+            } else {
+                String::new()
+            },
+            house_no: format!(
+                "{}{}",
+                1 + i / 3 % 150,
+                if rng.u32(..8) == 0 { "A" } else { "" }
+            ),
+            head: person_name(rng, female_head),
+            size: if tags.contains(&HouseholdTag::ElderlyAlone) {
+                1
+            } else {
+                2 + rng.i64(0..5)
+            },
+            phone: if rng.u32(..10) < 8 {
+                phone(rng)
+            } else {
+                String::new()
+            },
+            tags,
+            hot_spot: if rng.u32(..100) < 2 {
+                1 + rng.i64(0..3)
+            } else {
+                0
+            },
+        });
+        ids.household_id += 1;
+    }
+
+    // Assignments: about 80% of households, near the member's home where possible.
+    let cell_members: Vec<usize> = (first_member..w.members.len()).collect();
+    let mut load: Vec<i64> = vec![0; w.members.len()];
+    for household in &w.households[first_household..] {
+        if rng.u32(..100) >= 80 {
+            continue;
+        }
+        let alley = household.alley.clone();
+        // Mostly an assignable member with room, in the same alley; sometimes anyone
+        // (these are the stale and over-capacity assignments the board must show).
+        let sloppy = rng.u32(..100) < 4;
+        let candidates: Vec<usize> = cell_members
+            .iter()
+            .copied()
+            .filter(|&m| {
+                sloppy || (w.members[m].status.assignable() && load[m] < w.members[m].capacity)
+            })
+            .collect();
+        if candidates.is_empty() {
+            continue;
+        }
+        let near: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&m| w.members[m].alley == alley)
+            .collect();
+        let m = if !near.is_empty() && rng.u32(..100) < 95 {
+            *pick(rng, &near)
+        } else {
+            *pick(rng, &candidates)
+        };
+        load[m] += 1;
+        let started_day = today - Duration::days(40 + rng.i64(0..900));
+        // Some households had someone else before.
+        if rng.u32(..100) < 15 {
+            let prev = *pick(rng, &cell_members);
+            let prev_start = started_day - Duration::days(200 + rng.i64(0..600));
+            w.assignments.push(Assignment {
+                id: ids.assignment_id,
+                cell_id: cell,
+                member_id: w.members[prev].id,
+                household_id: household.id,
+                mode: "regular",
+                started: at(prev_start, rng),
+                ended: Some(at(started_day, rng) - Duration::hours(12)),
+                reason: "Phân công đầu nhiệm kỳ",
+                end_reason: "Điều chỉnh phân công theo rà soát hằng năm",
+            });
+            ids.assignment_id += 1;
+        }
+        let member = &w.members[m];
+        w.assignments.push(Assignment {
+            id: ids.assignment_id,
+            cell_id: cell,
+            member_id: member.id,
+            household_id: household.id,
+            mode: if member.status == MemberStatus::OutsideCommune {
+                "non_regular"
+            } else {
+                "regular"
+            },
+            started: at(started_day, rng),
+            ended: None,
+            reason: if member.alley == alley {
+                "Cùng ngõ, gần nhà"
+            } else {
+                "Theo phân công của chi ủy"
+            },
+            end_reason: "",
+        });
+        ids.assignment_id += 1;
+
+        // Visits over the last six months, by the member responsible now.
+        let diligence = match member.status {
+            MemberStatus::Active => 55 + rng.u32(..40),
+            MemberStatus::OutsideCommune | MemberStatus::WorkingAway => 25 + rng.u32(..30),
+            _ => rng.u32(..10),
+        };
+        for month in 0..6 {
+            if rng.u32(..100) >= diligence {
+                continue;
+            }
+            let day = today - Duration::days(month * 30 + rng.i64(0..28));
+            if day < started_day {
+                continue;
+            }
+            let kind = match rng.u32(..10) {
+                0..=6 => "home",
+                7..=8 => "phone",
+                _ => "elsewhere",
+            };
+            w.visits.push(Visit {
+                id: ids.visit_id,
+                cell_id: cell,
+                household_id: household.id,
+                member_id: member.id,
+                on: day,
+                kind,
+                topics: choose(
+                    rng,
+                    &[
+                        ",cultured_family,",
+                        ",crime_prevention,",
+                        ",civilised_urban,",
+                        "",
+                        ",cultured_family,crime_prevention,",
+                    ],
+                ),
+                note: choose(
+                    rng,
+                    &[
+                        "Gia đình ổn định, không có kiến nghị.",
+                        "Hỏi thăm sức khỏe, động viên gia đình.",
+                        "Tuyên truyền phòng chống lừa đảo qua mạng.",
+                        "Nhắc gia đình tham gia họp tổ dân phố.",
+                        "",
+                    ],
+                ),
+                mediation: rng.u32(..100) < 3,
+                feedback: "",
+                rating: None,
+            });
+            ids.visit_id += 1;
+        }
+
+        // Concerns: a few percent of assigned households, in every state.
+        if rng.u32(..100) < 8 {
+            let (category, bodies) = *pick(rng, CONCERN_CATEGORIES);
+            let path = CONCERN_PATHS[w.concerns.len() % CONCERN_PATHS.len()];
+            let raised_on = today - Duration::days(3 + rng.i64(0..120));
+            let mut events = vec![("raise", None, "raised", raised_on, "")];
+            let mut day = raised_on;
+            let mut state = "raised";
+            for (step, to) in path.iter() {
+                day += Duration::days(1 + rng.i64(0..12));
+                if day > today {
+                    day = today;
+                }
+                let text = EVENT_TEXT
+                    .iter()
+                    .find(|(s, _)| s == step)
+                    .map_or("", |(_, t)| *t);
+                events.push((*step, Some(state), *to, day, text));
+                state = to;
+            }
+            w.concerns.push(Concern {
+                id: ids.concern_id,
+                cell_id: cell,
+                household_id: household.id,
+                member_id: member.id,
+                category,
+                body: choose(rng, bodies),
+                urgency: if rng.u32(..100) < 15 {
+                    "urgent"
+                } else {
+                    "normal"
+                },
+                state,
+                raised_on,
+                events,
+            });
+            ids.concern_id += 1;
+        }
+    }
+}
+/// Writes the tree, the members (with their status history), the groups and households.
+async fn store_org(tx: &mut Tx<'_>, w: &Ward) -> Result<(), DemoError> {
+    let (ward, created) = (w.ward, w.now);
+    for chunk in w.units.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO org_units (id, parent_id, ward_id, kind, name, code, path, created_at) ",
         );
@@ -986,9 +1081,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(&u.path)
                 .push_bind(created);
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    for chunk in members.chunks(400) {
+    for chunk in w.members.chunks(400) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO members (id, ward_id, cell_id, party_group_id, full_name, search_key, gender, birth_year, phone, \
              home_area, home_alley, home_lane, home_house_no, status, kind, workplace, workplace_committee, capacity, \
@@ -1021,9 +1116,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(created)
                 .push_bind(created);
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    for chunk in members.chunks(500) {
+    for chunk in w.members.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO member_status_history (ward_id, member_id, status, since, reason) ",
         );
@@ -1036,10 +1131,11 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 )
                 .push_bind("");
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
     // Members who are no longer active were active before.
-    let changed: Vec<&Member> = members
+    let changed: Vec<&Member> = w
+        .members
         .iter()
         .filter(|m| m.status != MemberStatus::Active)
         .collect();
@@ -1055,9 +1151,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(Utc.from_utc_datetime(&since.and_hms_opt(2, 0, 0).unwrap_or_default()))
                 .push_bind("Kết nạp, sinh hoạt tại chi bộ");
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    for chunk in groups.chunks(500) {
+    for chunk in w.groups.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO household_groups (id, ward_id, cell_id, name, search_key, area, alley, leader_name, created_at) ",
         );
@@ -1072,9 +1168,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(&g.leader)
                 .push_bind(created);
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    for chunk in households.chunks(400) {
+    for chunk in w.households.chunks(400) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO households (id, ward_id, cell_id, group_id, area, alley, lane, house_no, head_name, search_key, \
              size, phone, tags, hot_spot, created_at, updated_at) ",
@@ -1101,9 +1197,15 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(created)
                 .push_bind(created);
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    for chunk in assignments.chunks(500) {
+    Ok(())
+}
+
+/// Writes who looks after whom, the visits, the concerns and their steps.
+async fn store_record(tx: &mut Tx<'_>, w: &Ward) -> Result<(), DemoError> {
+    let ward = w.ward;
+    for chunk in w.assignments.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO assignments (id, ward_id, cell_id, member_id, household_id, mode, started_at, ended_at, reason, end_reason) ",
         );
@@ -1119,9 +1221,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(a.reason)
                 .push_bind(a.end_reason);
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    for chunk in visits.chunks(500) {
+    for chunk in w.visits.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO visits (id, ward_id, cell_id, household_id, member_id, client_id, visited_on, kind, topics, note, mediation, feedback, feedback_rating, created_at) ",
         );
@@ -1141,9 +1243,9 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(v.rating)
                 .push_bind(Utc.from_utc_datetime(&v.on.and_hms_opt(12, 0, 0).unwrap_or_default()));
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    for chunk in concerns.chunks(300) {
+    for chunk in w.concerns.chunks(300) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO concerns (id, ward_id, cell_id, household_id, member_id, category, body, urgency, state, raised_on, created_at, updated_at) ",
         );
@@ -1164,9 +1266,10 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 )
                 .push_bind(Utc.from_utc_datetime(&last.and_hms_opt(3, 0, 0).unwrap_or_default()));
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
-    let events: Vec<(i64, &Event)> = concerns
+    let events: Vec<(i64, &Event)> = w
+        .concerns
         .iter()
         .flat_map(|c| c.events.iter().map(move |e| (c.id, e)))
         .collect();
@@ -1183,122 +1286,97 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
                 .push_bind(e.4)
                 .push_bind(Utc.from_utc_datetime(&e.3.and_hms_opt(3, 0, 0).unwrap_or_default()));
         });
-        qb.build().execute(&mut *tx).await?;
+        qb.build().execute(&mut **tx).await?;
     }
+    Ok(())
+}
 
+/// What each feature adds to a new ward: the calendar and the concerns' clocks, the
+/// campaigns, the ĐV213 year and the monthly meetings.
+async fn seed_features(tx: &mut Tx<'_>, w: &Ward, today: NaiveDate) -> Result<(), DemoError> {
+    let (ward, now, cell_ids) = (w.ward, w.now, &w.cell_ids);
     // The ward's working-day calendar (national holidays and Tết), then the concerns'
     // clocks: the day they entered each state and each step's deadline.
     for year in [today.year() - 1, today.year(), today.year() + 1] {
-        crate::features::concerns::repo::fill_standard(&mut tx, ward, None, year, now).await?;
+        crate::features::concerns::repo::fill_standard(tx, ward, None, year, now).await?;
     }
-    crate::features::concerns::repo::backfill_dates(&mut tx, ward).await?;
+    crate::features::concerns::repo::backfill_dates(tx, ward).await?;
 
-    crate::features::visits::repo::seed_demo_campaigns(
-        &mut tx,
-        ward,
-        cell_ids.first().copied(),
-        now,
-    )
-    .await?;
-    crate::features::reviews::repo::seed_demo_dv213(&mut tx, ward, &cell_ids, now).await?;
-    crate::features::meetings::repo::seed_demo_meetings(&mut tx, ward, &cell_ids, now).await?;
+    crate::features::visits::repo::seed_demo_campaigns(tx, ward, cell_ids.first().copied(), now)
+        .await?;
+    crate::features::reviews::repo::seed_demo_dv213(tx, ward, cell_ids, now).await?;
+    crate::features::meetings::repo::seed_demo_meetings(tx, ward, cell_ids, now).await?;
+    Ok(())
+}
 
+/// The demo's fixed accounts, all with [`DEMO_PASSWORD`]: the committee, a secretary for
+/// each of the first three cells, `member1` and `member2`, and a viewer.
+async fn add_accounts(tx: &mut Tx<'_>, w: &Ward) -> Result<u64, DemoError> {
+    let (ward, created) = (w.ward, w.now);
     let mut users = 0;
-    if spec.accounts {
-        let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
-        // The secretary of each cell is its first active member; member1 and member2 are
-        // the next two members of cell 1, both looking after households.
-        let first_of_cell = |cell: i64, skip: usize| {
-            members
-                .iter()
-                .filter(|m| m.cell_id == cell && m.status == MemberStatus::Active)
-                .nth(skip)
-                .map(|m| (m.id, m.name.clone()))
-        };
-        let mut accounts: Vec<Account> = vec![(
-            "committee",
-            "Văn phòng Đảng ủy phường".to_string(),
-            None,
-            vec![("committee", ward)],
-        )];
-        for (i, cell) in cell_ids.iter().enumerate().take(3) {
-            let name = ["secretary1", "secretary2", "secretary3"][i];
-            if let Some((id, full)) = first_of_cell(*cell, 0) {
-                accounts.push((
-                    name,
-                    full,
-                    Some(id),
-                    vec![("secretary", *cell), ("member", *cell)],
-                ));
+    let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+    // The secretary of each cell is its first active member; member1 and member2 are
+    // the next two members of cell 1, both looking after households.
+    let first_of_cell = |cell: i64, skip: usize| {
+        w.members
+            .iter()
+            .filter(|m| m.cell_id == cell && m.status == MemberStatus::Active)
+            .nth(skip)
+            .map(|m| (m.id, m.name.clone()))
+    };
+    let mut accounts: Vec<Account> = vec![(
+        "committee",
+        "Văn phòng Đảng ủy phường".to_string(),
+        None,
+        vec![("committee", ward)],
+    )];
+    for (i, cell) in w.cell_ids.iter().enumerate().take(3) {
+        let name = ["secretary1", "secretary2", "secretary3"][i];
+        if let Some((id, full)) = first_of_cell(*cell, 0) {
+            accounts.push((
+                name,
+                full,
+                Some(id),
+                vec![("secretary", *cell), ("member", *cell)],
+            ));
+        }
+    }
+    if let Some(cell) = w.cell_ids.first() {
+        for (skip, name) in [(1, "member1"), (2, "member2")] {
+            if let Some((id, full)) = first_of_cell(*cell, skip) {
+                accounts.push((name, full, Some(id), vec![("member", *cell)]));
             }
         }
-        if let Some(cell) = cell_ids.first() {
-            for (skip, name) in [(1, "member1"), (2, "member2")] {
-                if let Some((id, full)) = first_of_cell(*cell, skip) {
-                    accounts.push((name, full, Some(id), vec![("member", *cell)]));
-                }
-            }
-        }
-        accounts.push((
-            "viewer",
-            "Ủy ban Kiểm tra (chỉ xem)".to_string(),
-            None,
-            vec![("viewer", ward)],
-        ));
-        for (username, display, member, roles) in accounts {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (username, password_hash, display_name, member_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(username)
-            .bind(&hash)
-            .bind(display)
-            .bind(member)
-            .bind(created)
-            .fetch_one(&mut *tx)
-            .await?;
-            for (role, unit) in roles {
-                sqlx::query(
-                    "INSERT INTO user_roles (user_id, role, org_unit_id) VALUES ($1, $2, $3)",
-                )
+    }
+    accounts.push((
+        "viewer",
+        "Ủy ban Kiểm tra (chỉ xem)".to_string(),
+        None,
+        vec![("viewer", ward)],
+    ));
+    for (username, display, member, roles) in accounts {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, display_name, member_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(username)
+        .bind(&hash)
+        .bind(display)
+        .bind(member)
+        .bind(created)
+        .fetch_one(&mut **tx)
+        .await?;
+        for (role, unit) in roles {
+            sqlx::query("INSERT INTO user_roles (user_id, role, org_unit_id) VALUES ($1, $2, $3)")
                 .bind(id)
                 .bind(role)
                 .bind(unit)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
-            }
-            users += 1;
         }
-        sqlx::query("INSERT INTO app_settings (key, value) VALUES ('demo', '1')")
-            .execute(&mut *tx)
-            .await?;
+        users += 1;
     }
-    let counts = DemoCounts {
-        cells: cell_ids.len() as u64,
-        members: members.len() as u64,
-        households: households.len() as u64,
-        assignments: assignments.len() as u64,
-        visits: visits.len() as u64,
-        concerns: concerns.len() as u64,
-        users,
-    };
-    let summary = serde_json::json!({
-        "cells": counts.cells, "members": counts.members, "households": counts.households,
-        "assignments": counts.assignments, "visits": counts.visits, "concerns": counts.concerns,
-    });
-    crate::server::audit::write::<(), _>(
-        &mut tx,
-        crate::server::audit::Entry {
-            ward_id: Some(ward),
-            user_id: None,
-            action: "seed",
-            entity: "ward",
-            entity_id: Some(ward),
-            before: None,
-            after: Some(&summary),
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(counts)
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ('demo', '1')")
+        .execute(&mut **tx)
+        .await?;
+    Ok(users)
 }
