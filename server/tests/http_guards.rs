@@ -452,10 +452,9 @@ async fn concurrent_pages_and_files_keep_their_own_headers() {
         } else {
             format!("/cells/{cell}/households?q={i}")
         };
-        calls.push(get_over_tcp(addr, path, cookie.clone()));
+        calls.push((path, cookie.clone()));
     }
-    for (i, call) in calls.into_iter().enumerate() {
-        let raw = call.await.unwrap();
+    for (i, raw) in get_all(addr, calls).await.into_iter().enumerate() {
         let (head, body) = raw.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200"), "{i}: {head}");
         let csp = head
@@ -533,10 +532,9 @@ async fn concurrent_pages_each_show_their_own_person() {
         } else {
             other.clone()
         };
-        calls.push(get_over_tcp(addr, path, cookie.clone()));
+        calls.push((path, cookie.clone()));
     }
-    for (i, call) in calls.into_iter().enumerate() {
-        let raw = call.await.unwrap();
+    for (i, raw) in get_all(addr, calls).await.into_iter().enumerate() {
         let (username, _, name, households, other) = &people[i % people.len()];
         let (head, body) = raw.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200"), "{i} {username}: {head}");
@@ -597,6 +595,32 @@ async fn serve(app: &common::TestApp, site: &std::path::Path) -> std::net::Socke
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     addr
+}
+
+/// How many of [`get_all`]'s requests are in flight at once: enough for many pages to render
+/// at the same moment on every worker, few enough that no machine's connection backlog
+/// overflows and resets one.
+const IN_FLIGHT: usize = 24;
+
+/// Every GET of `calls` (path, cookie), each over its own connection, at most [`IN_FLIGHT`]
+/// at once: the raw answers in the order asked.
+async fn get_all(addr: std::net::SocketAddr, calls: Vec<(String, String)>) -> Vec<String> {
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let mut running = Vec::new();
+    for (path, cookie) in calls {
+        let permit = gate.clone().acquire_owned().await.unwrap();
+        let call = get_over_tcp(addr, path, cookie);
+        running.push(tokio::spawn(async move {
+            let raw = call.await.unwrap();
+            drop(permit);
+            raw
+        }));
+    }
+    let mut answers = Vec::new();
+    for call in running {
+        answers.push(call.await.unwrap());
+    }
+    answers
 }
 
 /// A GET over its own connection, in a thread of its own: the raw answer.
