@@ -11,7 +11,7 @@ use fastrand::Rng;
 use sqlx::QueryBuilder;
 
 use crate::core::fold::fold;
-use crate::features::org::model::{HouseholdTag, MemberKind, MemberStatus};
+use crate::features::org::model::{HouseholdTag, MemberKind, MemberStatus, WardKind};
 use crate::server::auth::hash_password;
 use crate::server::db::{Db, Pool, Tx};
 
@@ -1069,7 +1069,7 @@ async fn store_org(tx: &mut Tx<'_>, w: &Ward) -> Result<(), DemoError> {
     let (ward, created) = (w.ward, w.now);
     for chunk in w.units.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO org_units (id, parent_id, ward_id, kind, name, code, path, created_at) ",
+            "INSERT INTO org_units (id, parent_id, ward_id, kind, name, code, path, commune_kind, created_at) ",
         );
         qb.push_values(chunk, |mut b, u| {
             b.push_bind(u.id)
@@ -1079,6 +1079,7 @@ async fn store_org(tx: &mut Tx<'_>, w: &Ward) -> Result<(), DemoError> {
                 .push_bind(&u.name)
                 .push_bind(&u.code)
                 .push_bind(&u.path)
+                .push_bind((u.kind == "commune").then_some(WardKind::Phuong.code()))
                 .push_bind(created);
         });
         qb.build().execute(&mut **tx).await?;

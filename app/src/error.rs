@@ -28,6 +28,14 @@ pub enum Problem {
     UnknownChoice,
     /// The same item given twice where each may come once.
     Duplicate,
+    /// Shorter than allowed, in characters.
+    TooShort {
+        min: u32,
+    },
+    /// A password that is too easy to guess: a common one, the username, a plain sequence.
+    TooEasy,
+    /// A name or code someone else already holds.
+    Taken,
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
@@ -105,6 +113,14 @@ pub fn field_name_vi(field: &str) -> &str {
         "request" => "Yêu cầu",
         "username" => "Tên đăng nhập",
         "password" => "Mật khẩu",
+        "display_name" => "Tên hiển thị",
+        "province_name" => "Tên tỉnh, thành phố",
+        "province_code" => "Mã tỉnh, thành phố",
+        "district_name" => "Tên quận, huyện",
+        "district_code" => "Mã quận, huyện",
+        "ward_kind" => "Loại đơn vị hành chính",
+        "ward_name" => "Tên xã, phường",
+        "ward_code" => "Mã xã, phường",
         "query" => "Từ khóa tìm kiếm",
         "page" => "Trang",
         "cell" => "Chi bộ",
@@ -180,6 +196,11 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::BadFormat => format!("{name}: không đúng định dạng."),
         Problem::UnknownChoice => format!("{name}: lựa chọn không hợp lệ."),
         Problem::Duplicate => format!("{name}: có mục bị lặp lại."),
+        Problem::TooShort { min } => format!("{name}: cần ít nhất {min} ký tự."),
+        Problem::TooEasy => format!(
+            "{name}: quá dễ đoán. Hãy chọn mật khẩu khác tên đăng nhập, không phải dãy số hay mật khẩu phổ biến."
+        ),
+        Problem::Taken => format!("{name}: đã có người dùng, hãy chọn cái khác."),
         Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(
             "{name}: phải từ {} đến {}.",

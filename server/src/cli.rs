@@ -1,5 +1,5 @@
-//! The command line: `ganbo serve`, `ganbo migrate`, `ganbo demo`, `ganbo backup`,
-//! `ganbo restore`.
+//! The command line: `ganbo setup`, `ganbo serve`, `ganbo migrate`, `ganbo demo`,
+//! `ganbo backup`, `ganbo restore`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +30,14 @@ struct DbArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Set up a new ward: the top of its organisation tree and the first committee account
+    /// (asks for what is missing when run on a terminal). Refused once a ward is set up.
+    Setup {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        args: Box<crate::setup::SetupArgs>,
+    },
     /// Serve the app (address from LEPTOS_SITE_ADDR, default 127.0.0.1:3000).
     Serve {
         #[command(flatten)]
@@ -99,15 +107,17 @@ pub async fn run() -> ExitCode {
     // Every command that uses the database holds its lock file (shared) while it runs, so
     // that a restore cannot replace it under them; restore takes it exclusively.
     let _lock = match &cli.command {
-        Command::Serve { db, .. } | Command::Migrate { db } | Command::Demo { db, .. } => {
-            match backup::hold(&db.database_url) {
-                Ok(lock) => lock,
-                Err(e) => return fail(e),
-            }
-        }
+        Command::Serve { db, .. }
+        | Command::Migrate { db }
+        | Command::Demo { db, .. }
+        | Command::Setup { db, .. } => match backup::hold(&db.database_url) {
+            Ok(lock) => lock,
+            Err(e) => return fail(e),
+        },
         Command::Backup { .. } | Command::Restore { .. } => None,
     };
     match cli.command {
+        Command::Setup { db, args } => crate::setup::run(&db.database_url, *args, clock).await,
         Command::Serve { db, demo } => crate::serve(&db.database_url, demo, clock).await,
         Command::Migrate { db } => match db::open_and_migrate(&db.database_url).await {
             Ok(_) => {

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod guards;
 pub mod handlers;
 pub mod page_cache;
+pub mod setup;
 pub mod telemetry;
 
 use std::process::ExitCode;

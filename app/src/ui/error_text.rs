@@ -12,6 +12,14 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
     match field {
         "username" => td_string!(l, fields.username).to_string(),
         "password" => td_string!(l, fields.password).to_string(),
+        "display_name" => td_string!(l, fields.display_name).to_string(),
+        "province_name" => td_string!(l, fields.province_name).to_string(),
+        "province_code" => td_string!(l, fields.province_code).to_string(),
+        "district_name" => td_string!(l, fields.district_name).to_string(),
+        "district_code" => td_string!(l, fields.district_code).to_string(),
+        "ward_kind" => td_string!(l, fields.ward_kind).to_string(),
+        "ward_name" => td_string!(l, fields.ward_name).to_string(),
+        "ward_code" => td_string!(l, fields.ward_code).to_string(),
         "query" => td_string!(l, fields.query).to_string(),
         "page" => td_string!(l, fields.page).to_string(),
         "request" => td_string!(l, fields.request).to_string(),
@@ -115,6 +123,11 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 Problem::BadFormat => td_string!(l, errors.bad_format, field).to_string(),
                 Problem::UnknownChoice => td_string!(l, errors.unknown_choice, field).to_string(),
                 Problem::Duplicate => td_string!(l, errors.duplicate, field).to_string(),
+                Problem::TooShort { min } => {
+                    td_string!(l, errors.too_short, field, min = *min).to_string()
+                }
+                Problem::TooEasy => td_string!(l, errors.too_easy, field).to_string(),
+                Problem::Taken => td_string!(l, errors.taken, field).to_string(),
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,

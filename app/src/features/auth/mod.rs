@@ -1,3 +1,5 @@
 pub mod api;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod password;
 pub mod sign_in_page;

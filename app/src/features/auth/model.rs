@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{AppError, AppResult, Problem};
+
 /// What the sign-in form sends.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SignInForm {
@@ -37,9 +39,55 @@ pub fn sign_in_path(here: &str) -> String {
     }
 }
 
+/// The shortest and longest username.
+pub const USERNAME_CHARS: (usize, usize) = (3, 32);
+
+/// A username as it is kept: what was typed, trimmed and in lower case, if it is simple to
+/// type on a phone (lower-case ASCII letters and digits, with `.`, `_` or `-` between
+/// them, starting with a letter).
+pub fn check_username(typed: &str) -> AppResult<String> {
+    let name = typed.trim().to_lowercase();
+    let refuse = |problem| Err(AppError::invalid("username", problem));
+    let (min, max) = USERNAME_CHARS;
+    if name.is_empty() {
+        return refuse(Problem::Required);
+    }
+    if name.len() > max {
+        return refuse(Problem::TooLong { max: max as u32 });
+    }
+    if name.len() < min {
+        return refuse(Problem::TooShort { min: min as u32 });
+    }
+    let simple = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with(['.', '_', '-'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !simple {
+        return refuse(Problem::BadFormat);
+    }
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_are_simple_to_type() {
+        assert_eq!(check_username("  Lan.Nguyen ").unwrap(), "lan.nguyen");
+        assert_eq!(check_username("hung2").unwrap(), "hung2");
+        let problem = |u: &str| match check_username(u) {
+            Err(AppError::Invalid { problem, .. }) => problem,
+            other => panic!("{u}: {other:?}"),
+        };
+        assert_eq!(problem(""), Problem::Required);
+        assert_eq!(problem("ab"), Problem::TooShort { min: 3 });
+        assert_eq!(problem(&"a".repeat(33)), Problem::TooLong { max: 32 });
+        for bad in ["lân", "2lan", "lan nguyen", "lan.", "lan@x", "_lan"] {
+            assert_eq!(problem(bad), Problem::BadFormat, "{bad}");
+        }
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

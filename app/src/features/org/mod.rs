@@ -2,6 +2,8 @@ pub mod api;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod setup;
 
 pub mod cells_page;
 pub mod households_page;
