@@ -62,21 +62,42 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
   ],
-  webServer: {
-    command:
-      "mkdir -p target/e2e && rm -f target/e2e/ganbo.sqlite* && " +
-      "echo $$ > target/e2e/server.pid && exec ./target/release/ganbo serve --demo",
-    cwd: "..",
-    url: `${baseURL}/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: "sqlite://target/e2e/ganbo.sqlite",
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      RUST_LOG: "warn",
-      GANBO_TODAY: process.env.GANBO_TODAY,
+  webServer: [
+    {
+      command:
+        "mkdir -p target/e2e && rm -f target/e2e/ganbo.sqlite* && " +
+        "echo $$ > target/e2e/server.pid && exec ./target/release/ganbo serve --demo",
+      cwd: "..",
+      url: `${baseURL}/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: "sqlite://target/e2e/ganbo.sqlite",
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        RUST_LOG: "warn",
+        GANBO_TODAY: process.env.GANBO_TODAY,
+      },
     },
-  },
+    // The same build on an empty database, for the first set-up (setup.spec.ts reads the
+    // one-time link it prints).
+    {
+      command:
+        "mkdir -p target/e2e-setup && rm -f target/e2e-setup/ganbo.sqlite* && " +
+        "echo $$ > target/e2e-setup/server.pid && exec ./target/release/ganbo serve > target/e2e-setup/server.log",
+      cwd: "..",
+      url: `http://127.0.0.1:${port + 1}/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: "sqlite://target/e2e-setup/ganbo.sqlite",
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port + 1}`,
+        RUST_LOG: "warn",
+        GANBO_TODAY: process.env.GANBO_TODAY,
+      },
+    },
+  ],
 });

@@ -36,6 +36,8 @@ pub enum Problem {
     TooEasy,
     /// A name or code someone else already holds.
     Taken,
+    /// A value typed twice (a new password) that differs the second time.
+    Mismatch,
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
@@ -114,6 +116,7 @@ pub fn field_name_vi(field: &str) -> &str {
         "username" => "Tên đăng nhập",
         "password" => "Mật khẩu",
         "display_name" => "Tên hiển thị",
+        "token" => "Đường dẫn thiết lập",
         "province_name" => "Tên tỉnh, thành phố",
         "province_code" => "Mã tỉnh, thành phố",
         "district_name" => "Tên quận, huyện",
@@ -201,6 +204,7 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
             "{name}: quá dễ đoán. Hãy chọn mật khẩu khác tên đăng nhập, không phải dãy số hay mật khẩu phổ biến."
         ),
         Problem::Taken => format!("{name}: đã có người dùng, hãy chọn cái khác."),
+        Problem::Mismatch => format!("{name}: hai lần nhập không giống nhau."),
         Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(
             "{name}: phải từ {} đến {}.",

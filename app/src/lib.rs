@@ -36,6 +36,7 @@ use crate::features::org::{
     households_page::HouseholdsPage,
     member_page::MemberPage,
     members_page::MembersPage,
+    setup_page::SetupPage,
 };
 use crate::features::reviews::{
     dv213_page::Dv213Page,
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/offline") view=OfflinePage />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=HomeRedirect />
                         <Route path=path!("/my") view=MyPage />

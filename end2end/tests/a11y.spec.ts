@@ -26,9 +26,10 @@ async function firstHref(page: Page, path: string, pattern: RegExp): Promise<str
   return href!;
 }
 
-test("the sign-in and offline pages pass axe", async ({ page }) => {
+test("the sign-in, offline and set-up pages pass axe", async ({ page }) => {
   await accessible(page, "/login");
   await accessible(page, "/offline");
+  await accessible(page, "/setup");
 });
 
 test("every page of a cell passes axe for its secretary", async ({ page }) => {

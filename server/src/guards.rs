@@ -291,8 +291,65 @@ pub async fn page_redirects(req: Request<Body>, next: axum::middleware::Next) ->
     Response::from_parts(parts, Body::empty())
 }
 
+/// Whether the database behind a router is set up: learnt once, then never asked again.
+#[derive(Clone)]
+pub struct SetupGate {
+    pub pool: app::server::db::Pool,
+    pub set_up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SetupGate {
+    pub fn new(pool: app::server::db::Pool) -> Self {
+        Self {
+            pool,
+            set_up: Default::default(),
+        }
+    }
+}
+
+/// What answers before a ward is set up: the set-up page and its calls, the language
+/// switch, and the site's files (a last path segment with a dot: `/sw.js`, `/favicon.svg`).
+fn open_before_setup(path: &str) -> bool {
+    path == "/setup"
+        || path.starts_with("/api/setup/")
+        || path == "/api/i18n/set_language"
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
+}
+
+/// On a database that waits for its first set-up, every page and call but the set-up's
+/// is answered with the way to the set-up page (303); nothing else can be reached.
+pub async fn setup_first(
+    axum::extract::State(gate): axum::extract::State<SetupGate>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    use std::sync::atomic::Ordering;
+    if gate.set_up.load(Ordering::Relaxed) || open_before_setup(req.uri().path()) {
+        return next.run(req).await;
+    }
+    match app::features::org::setup::needs_setup(&gate.pool).await {
+        Ok(false) => {
+            gate.set_up.store(true, Ordering::Relaxed);
+            next.run(req).await
+        }
+        Ok(true) => (StatusCode::SEE_OTHER, [(header::LOCATION, "/setup")]).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot tell whether the ward is set up");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                serde_json::to_string(&AppError::Internal).unwrap_or_default(),
+            )
+                .into_response()
+        }
+    }
+}
+
 /// The app's pages that anyone may open; every other page is under the signed-in layout.
-pub const PUBLIC_PAGES: &[&str] = &["/login", "/offline"];
+pub const PUBLIC_PAGES: &[&str] = &["/login", "/offline", "/setup"];
 
 /// A page under the signed-in layout, asked for by someone signed out, is answered here
 /// before anything renders: 302 to the sign-in page with the way back, and no page. (The

@@ -143,6 +143,10 @@ pub fn router(state: AppState, store: SqliteStore) -> Router {
             guards::refused_arguments_are_422,
         ))
         .layer(axum::middleware::from_fn(guards::page_redirects))
+        .layer(axum::middleware::from_fn_with_state(
+            guards::SetupGate::new(state.pool.clone()),
+            guards::setup_first,
+        ))
         .layer(axum::middleware::from_fn(guards::guard_uploads))
         .layer(axum::middleware::from_fn_with_state(
             (
@@ -232,6 +236,20 @@ pub async fn serve(database_url: &str, seed_demo: bool, clock: Clock) -> ExitCod
     }
     if let Err(e) = imports::sweep(&pool, clock.now()).await {
         tracing::warn!(error = %e, "cannot clean up interrupted imports");
+    }
+    match app::features::org::setup::needs_setup(&pool).await {
+        Ok(true) => match app::features::org::setup::setup_token(&pool).await {
+            Ok(token) => {
+                println!(
+                    "ganbo: no ward is set up yet. Open http://{}/setup?token={token} to set it up (the link works once), or stop the server and run `ganbo setup`.",
+                    options.site_addr
+                );
+                tracing::warn!("waiting for the first set-up");
+            }
+            Err(e) => return cli::fail(format!("cannot prepare the set-up link: {e}")),
+        },
+        Ok(false) => {}
+        Err(e) => return cli::fail(format!("cannot read the database: {e}")),
     }
     let demo_present =
         sqlx::query_scalar::<_, String>("SELECT value FROM app_settings WHERE key = 'demo'")

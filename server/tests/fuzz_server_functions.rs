@@ -8,8 +8,8 @@
 //!   after every call that wrote anything, and compared;
 //! - a signed-out caller, or one who may not see the cell, member, household, concern,
 //!   meeting, request or import an argument names, is never answered (2xx) by a function
-//!   that reads or changes it (signing in, who am I, the sign-in page and the language are
-//!   public on purpose; signing out reads nothing);
+//!   that reads or changes it (signing in, who am I, the sign-in page, the language and the
+//!   first set-up are public on purpose; signing out reads nothing);
 //! - a refusal says why, as the app's error;
 //! - no day out of the years the app knows is stored.
 //!

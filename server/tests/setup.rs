@@ -289,3 +289,153 @@ async fn ganbo_setup_reads_the_password_from_a_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--province-code"), "{err}");
 }
+
+/// The set-up form as the page posts it.
+fn form(token: &str, password_again: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("form[token]", token.to_string()),
+        ("form[province]", "Thành phố Hà Nội".into()),
+        ("form[province_code]", "HN".into()),
+        ("form[district]", String::new()),
+        ("form[district_code]", String::new()),
+        ("form[kind]", "thi_tran".into()),
+        ("form[ward]", "Đông Anh".into()),
+        ("form[ward_code]", "HN-DA".into()),
+        ("form[username]", "danguy.donganh".into()),
+        ("form[display_name]", String::new()),
+        ("form[password]", PASSWORD.into()),
+        ("form[password_again]", password_again.to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn before_set_up_only_the_set_up_page_answers() {
+    let app = empty_app().await;
+    for path in ["/", "/login", "/cells", "/my", "/wards/1/inbox"] {
+        let page = app.page(path, None).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.headers["location"], "/setup", "{path}");
+    }
+    let call = app.call("auth/me", &[], None).await;
+    assert_eq!(call.status, StatusCode::SEE_OTHER);
+    // The language can be switched on the set-up page.
+    let switched = app
+        .call(
+            "i18n/set_language",
+            &[("lang", "en".into()), ("back", "/setup".into())],
+            None,
+        )
+        .await;
+    assert!(switched.status.is_success(), "{}", switched.status);
+    assert!(
+        switched.headers.contains_key("set-cookie"),
+        "the language is kept"
+    );
+    // Without the token, or with another one, the page explains and shows no form.
+    let token = setup::setup_token(&app.pool).await.unwrap();
+    assert_eq!(token.len(), 64);
+    assert_eq!(setup::setup_token(&app.pool).await.unwrap(), token, "kept");
+    for query in ["", "?token=", "?token=0123"] {
+        let page = app.page(&format!("/setup{query}"), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{query}");
+        assert!(page.body.contains("Cần đường dẫn thiết lập"), "{query}");
+        assert!(!page.body.contains("form[password]"), "{query}");
+    }
+    let page = app.page(&format!("/setup?token={token}"), None).await;
+    assert!(page.body.contains("name=\"form[password_again]\""));
+    assert_eq!(count(&app, "org_units").await, 0, "looking changes nothing");
+    assert!(page.body.contains(&format!("value=\"{token}\"")));
+}
+
+#[tokio::test]
+async fn the_set_up_page_sets_up_once_and_signs_the_committee_in() {
+    let app = empty_app().await;
+    let token = setup::setup_token(&app.pool).await.unwrap();
+
+    // A wrong token: refused, nothing written.
+    let refused = app
+        .call("setup/set_up", &form("f00d", PASSWORD), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    // Passwords that differ: refused, naming the field.
+    let refused = app
+        .call("setup/set_up", &form(&token, "cay-bang"), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.json(),
+        serde_json::to_value(AppError::invalid("password", Problem::Mismatch)).unwrap()
+    );
+    assert_eq!(count(&app, "org_units").await, 0);
+
+    // A plain post that is refused goes back to the page with the reason and what was typed.
+    let body = serde_urlencoded::to_string(form(&token, "cay-bang")).unwrap();
+    let res = app
+        .send(
+            http::Request::post("/api/setup/set_up")
+                .header(
+                    http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .header(http::header::ACCEPT, "text/html")
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert!(res.status.is_redirection(), "{}", res.status);
+    let back = res.headers["location"].to_str().unwrap().to_string();
+    assert!(
+        back.starts_with(&format!("/setup?token={token}&error=")),
+        "{back}"
+    );
+    let typed: Vec<(String, String)> =
+        serde_urlencoded::from_str(back.split_once('?').unwrap().1).unwrap();
+    assert!(
+        typed.contains(&("ward_code".into(), "HN-DA".into())),
+        "{back}"
+    );
+    assert!(
+        !back.contains("cay-bang"),
+        "no password in the link: {back}"
+    );
+    let page = app.page(&back, None).await;
+    assert!(
+        page.body.contains("hai lần nhập không giống nhau"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"HN-DA\""));
+
+    // The right form: the ward is made and the committee is signed in.
+    let done = app
+        .call("setup/set_up", &form(&token, PASSWORD), None)
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let cookie = done.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let me = app.call("auth/me", &[], Some(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert!(me.body.contains("\"role\":\"Committee\""), "{}", me.body);
+    let kind: String =
+        sqlx::query_scalar("SELECT commune_kind FROM org_units WHERE kind = 'commune'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(kind, "thi_tran");
+
+    // The link stops working; the rest of the app opens.
+    let again = app
+        .call("setup/set_up", &form(&token, PASSWORD), None)
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let page = app.page(&format!("/setup?token={token}"), None).await;
+    assert!(page.body.contains("Đơn vị đã được thiết lập"));
+    assert!(!page.body.contains("form[password]"));
+    assert_eq!(app.page("/login", None).await.status, StatusCode::OK);
+    assert_eq!(count(&app, "users").await, 1);
+}

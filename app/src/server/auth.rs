@@ -64,6 +64,27 @@ pub enum BackendError {
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
+/// Signs `user` in on this session and dates it (for [`SESSION_MAX_DAYS`]).
+pub async fn start_session(
+    session: &mut AuthSession,
+    user: &SessionUser,
+    now: DateTime<Utc>,
+) -> crate::error::AppResult<()> {
+    use crate::error::AppError;
+    session.login(user).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot store the session");
+        AppError::Internal
+    })?;
+    session
+        .session
+        .insert(SIGNED_IN_AT, now)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot date the session");
+            AppError::Internal
+        })
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: i64,

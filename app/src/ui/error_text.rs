@@ -13,6 +13,7 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "username" => td_string!(l, fields.username).to_string(),
         "password" => td_string!(l, fields.password).to_string(),
         "display_name" => td_string!(l, fields.display_name).to_string(),
+        "token" => td_string!(l, fields.token).to_string(),
         "province_name" => td_string!(l, fields.province_name).to_string(),
         "province_code" => td_string!(l, fields.province_code).to_string(),
         "district_name" => td_string!(l, fields.district_name).to_string(),
@@ -128,6 +129,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 }
                 Problem::TooEasy => td_string!(l, errors.too_easy, field).to_string(),
                 Problem::Taken => td_string!(l, errors.taken, field).to_string(),
+                Problem::Mismatch => td_string!(l, errors.mismatch, field).to_string(),
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,

@@ -7,4 +7,5 @@ pub mod layout;
 pub mod loaded;
 pub mod pager;
 pub mod print;
+pub mod public_panel;
 pub mod status_page;

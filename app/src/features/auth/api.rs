@@ -84,18 +84,7 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
             tracing::info!(%username, %addr, "sign-in refused");
             return fail_to_form(AppError::BadCredentials, &form.next);
         };
-        session.login(&user).await.map_err(|e| {
-            tracing::error!(error = %e, "cannot store the session");
-            AppError::Internal
-        })?;
-        session
-            .session
-            .insert(auth::SIGNED_IN_AT, clock()?.now())
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "cannot date the session");
-                AppError::Internal
-            })?;
+        auth::start_session(&mut session, &user, clock()?.now()).await?;
         tracing::info!(user.id = user.me.user_id, %username, "signed in");
         let target = safe_next(&form.next)
             .map(str::to_string)

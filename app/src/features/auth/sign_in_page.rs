@@ -9,7 +9,7 @@ use super::api::{SignIn, current_user, sign_in_info};
 use crate::error::{AppError, Problem};
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
-use crate::ui::layout::LanguageSwitch;
+use crate::ui::public_panel::PublicPanel;
 use leptos::server_fn::ServerFn as _;
 
 /// The error a plain form post was sent back with (`?error=…`).
@@ -53,57 +53,45 @@ pub fn SignInPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <main id="main" class="sign-in">
-            <div class="sign-in__panel">
-                <div class="sign-in__brand">
-                    <span class="brand__mark brand__mark--large" aria-hidden="true">"GB"</span>
-                    <div>
-                        <p class="sign-in__app">{t!(i18n, app_name)}</p>
-                        <p class="sign-in__tagline">{t!(i18n, tagline)}</p>
-                    </div>
-                </div>
-                <h1>{t!(i18n, sign_in.title)}</h1>
-                <p class="sign-in__intro">{t!(i18n, sign_in.intro)}</p>
-                <form method="post" action=SignIn::url() class="form sign-in__form">
-                    <input type="hidden" name="form[next]" value=next.clone() />
-                    <label class="field">
-                        <span class="field__label">{t!(i18n, sign_in.username)}</span>
-                        <input
-                            name="form[username]"
-                            autocomplete="username"
-                            autocapitalize="none"
-                            spellcheck="false"
-                            required
-                            maxlength="64"
-                        />
-                    </label>
-                    <label class="field">
-                        <span class="field__label">{t!(i18n, sign_in.password)}</span>
-                        <input
-                            type="password"
-                            name="form[password]"
-                            autocomplete="current-password"
-                            required
-                        />
-                    </label>
-                    {url_error.map(|err| view! { <ErrorNotice err /> })}
-                    <button type="submit" class="button button--primary button--wide">
-                        {t!(i18n, sign_in.submit)}
-                    </button>
-                </form>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        info.await
-                            .ok()
-                            .filter(|i| i.demo)
-                            .map(|_| view! { <p class="sign-in__hint">{t!(i18n, sign_in.demo_hint)}</p> })
-                    })}
-                </Suspense>
-                <div class="sign-in__footer">
-                    <LanguageSwitch />
-                </div>
-            </div>
-        </main>
+        <PublicPanel>
+            <h1>{t!(i18n, sign_in.title)}</h1>
+            <p class="sign-in__intro">{t!(i18n, sign_in.intro)}</p>
+            <form method="post" action=SignIn::url() class="form sign-in__form">
+                <input type="hidden" name="form[next]" value=next.clone() />
+                <label class="field">
+                    <span class="field__label">{t!(i18n, sign_in.username)}</span>
+                    <input
+                        name="form[username]"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                        maxlength="64"
+                    />
+                </label>
+                <label class="field">
+                    <span class="field__label">{t!(i18n, sign_in.password)}</span>
+                    <input
+                        type="password"
+                        name="form[password]"
+                        autocomplete="current-password"
+                        required
+                    />
+                </label>
+                {url_error.map(|err| view! { <ErrorNotice err /> })}
+                <button type="submit" class="button button--primary button--wide">
+                    {t!(i18n, sign_in.submit)}
+                </button>
+            </form>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    info.await
+                        .ok()
+                        .filter(|i| i.demo)
+                        .map(|_| view! { <p class="sign-in__hint">{t!(i18n, sign_in.demo_hint)}</p> })
+                })}
+            </Suspense>
+        </PublicPanel>
     }
 }
 

@@ -1,6 +1,6 @@
 //! The first set-up of a ward: the top of its organisation tree (province, optionally a
 //! district, the commune-level unit) and its first committee account, in one transaction,
-//! once. Used by `ganbo setup`.
+//! once. Used by `ganbo setup` and by the set-up page, which a one-time token opens.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -72,6 +72,49 @@ pub async fn needs_setup(pool: &Pool) -> sqlx::Result<bool> {
     .fetch_one(pool)
     .await?;
     Ok(n == 0)
+}
+
+/// The `app_settings` key of the set-up page's one-time token.
+const TOKEN_KEY: &str = "setup_token";
+
+/// The token that opens the set-up page: the one kept, or a new random one (244 random
+/// bits) kept until the ward is set up, so that a restart prints the same link.
+pub async fn setup_token(pool: &Pool) -> sqlx::Result<String> {
+    let fresh = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    sqlx::query(
+        "INSERT INTO app_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(TOKEN_KEY)
+    .bind(&fresh)
+    .execute(pool)
+    .await?;
+    sqlx::query_scalar("SELECT value FROM app_settings WHERE key = $1")
+        .bind(TOKEN_KEY)
+        .fetch_one(pool)
+        .await
+}
+
+/// Whether `token` is the set-up page's token (compared in constant time); never once
+/// the ward is set up.
+pub async fn token_opens_setup(pool: &Pool, token: &str) -> sqlx::Result<bool> {
+    let kept: Option<String> = sqlx::query_scalar("SELECT value FROM app_settings WHERE key = $1")
+        .bind(TOKEN_KEY)
+        .fetch_optional(pool)
+        .await?;
+    let Some(kept) = kept else {
+        return Ok(false);
+    };
+    let same = kept.len() == token.len()
+        && kept
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    Ok(same && needs_setup(pool).await?)
 }
 
 /// Why a set-up did not happen.
@@ -219,6 +262,11 @@ pub async fn set_up(
         return Err(SetupError::AlreadySetUp);
     }
     let done = write(&mut tx, now, &checked, &hash).await?;
+    // The set-up page's link stops working.
+    sqlx::query("DELETE FROM app_settings WHERE key = $1")
+        .bind(TOKEN_KEY)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(done)
 }

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { test, expect, noHorizontalScroll } from "./fixtures";
+
+// A server started on an empty database (the second server of playwright.config.ts) has
+// no ward: every page leads to the set-up page, which only the link the server printed
+// at start opens. The desktop run sets the ward up; there is one ward to set up.
+
+const site = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
+
+/** The one-time link the server printed when it started. */
+function setupLink(): string {
+  const log = readFileSync("../target/e2e-setup/server.log", "utf8");
+  const link = /http:\/\/\S+\/setup\?token=[0-9a-f]{64}/.exec(log)?.[0];
+  expect(link, log).toBeTruthy();
+  return link!;
+}
+
+test("a new ward is set up in the browser, once, and its committee is signed in", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "one ward to set up: the desktop run sets it up");
+  // Before the set-up, every page leads to the set-up page, which asks for the link.
+  await page.goto(`${site}/cells`);
+  await expect(page).toHaveURL(`${site}/setup`);
+  await expect(page.getByRole("heading", { level: 1, name: "Cần đường dẫn thiết lập" })).toBeVisible();
+  await expect(page.locator("input[type=password]")).toHaveCount(0);
+
+  await page.goto(setupLink());
+  await expect(page.getByRole("heading", { level: 1, name: "Thiết lập đơn vị" })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
+  await page.getByLabel("Tỉnh, thành phố", { exact: true }).fill("Thành phố Hà Nội");
+  await page.locator("input[name='form[province_code]']").fill("HN");
+  await page.getByLabel("Loại đơn vị").selectOption({ label: "xã" });
+  await page.getByLabel("Tên xã, phường").fill("Thanh Trì");
+  await page.locator("input[name='form[ward_code]']").fill("HN-TT");
+  await page.getByLabel("Tên đăng nhập").fill("danguy.thanhtri");
+  await page.getByLabel("Mật khẩu", { exact: true }).fill("cay-bang-truoc-ngo");
+  await page.getByLabel("Nhập lại mật khẩu").fill("cay-bang-truoc-nha");
+  await page.getByRole("button", { name: "Thiết lập và đăng nhập" }).click();
+
+  // Refused: the reason, and everything but the passwords still filled in.
+  await expect(page.getByRole("alert")).toHaveText("Mật khẩu: hai lần nhập không giống nhau.");
+  await expect(page.getByLabel("Tên xã, phường")).toHaveValue("Thanh Trì");
+  await expect(page.getByLabel("Loại đơn vị")).toHaveValue("xa");
+  await expect(page.getByLabel("Mật khẩu", { exact: true })).toHaveValue("");
+  await page.getByLabel("Mật khẩu", { exact: true }).fill("cay-bang-truoc-ngo");
+  await page.getByLabel("Nhập lại mật khẩu").fill("cay-bang-truoc-ngo");
+  await page.getByRole("button", { name: "Thiết lập và đăng nhập" }).click();
+
+  // Set up and signed in: the committee's start page, named after the office.
+  await expect(page).toHaveURL(`${site}/cells`);
+  await expect(page.getByText("Văn phòng Đảng ủy xã Thanh Trì")).toBeVisible();
+
+  // The link no longer opens the form.
+  await page.goto(setupLink());
+  await expect(page.getByRole("heading", { level: 1, name: "Đơn vị đã được thiết lập" })).toBeVisible();
+  await expect(page.locator("input[type=password]")).toHaveCount(0);
+});
+
+test("the set-up page fits a phone", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== "phone", "the phone's size");
+  await page.goto(`${site}/setup`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await noHorizontalScroll(page);
+});
