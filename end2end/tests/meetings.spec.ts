@@ -124,6 +124,7 @@ test("a monthly meeting run from the shared screen with the keyboard only", asyn
   await expect(minutes).toContainText(answer);
   await expect(minutes).toContainText(task);
   await expect(minutes).toContainText("ĐẢNG CỘNG SẢN VIỆT NAM");
+  await expect(minutes.locator(".minutes__cell")).toHaveText(/^CHI BỘ TỔ DÂN PHỐ SỐ \d+$/);
   await expect(page.getByRole("button", { name: "In biên bản" })).toBeVisible();
   await page.emulateMedia({ media: "print" });
   await expect(page.locator(".site-header")).toBeHidden();

@@ -11,7 +11,7 @@ use super::meeting_page::ItemLine;
 use super::model::*;
 use crate::features::concerns::model::ConcernRow;
 use crate::features::concerns::widgets::category_label;
-use crate::features::org::model::percent;
+use crate::features::org::model::{cell_proper_name, percent};
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
 use crate::ui::format;
@@ -95,7 +95,7 @@ fn Minutes(a: Agenda) -> impl IntoView {
             <header class="minutes__head">
                 <div class="minutes__org">
                     <p>{td_string!(l, minutes.party_of, ward = a.ward_name.to_uppercase())}</p>
-                    <p class="minutes__cell">{td_string!(l, minutes.cell_of, cell = a.cell_name.to_uppercase())}</p>
+                    <p class="minutes__cell">{td_string!(l, minutes.cell_of, cell = cell_proper_name(&a.cell_name).to_uppercase())}</p>
                     <p class="minutes__stars">"*"</p>
                 </div>
                 <div class="minutes__nation">

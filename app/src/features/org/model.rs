@@ -162,6 +162,22 @@ impl CellSummary {
     }
 }
 
+/// A cell's name without the words "Chi bộ" it often starts with, for headings that put
+/// their own "CHI BỘ" before it: "Chi bộ Tổ dân phố số 1" → "Tổ dân phố số 1".
+pub fn cell_proper_name(name: &str) -> &str {
+    let trimmed = name.trim();
+    let mut words = trimmed.splitn(3, char::is_whitespace);
+    match (words.next(), words.next(), words.next()) {
+        (Some(a), Some(b), Some(rest))
+            if crate::core::fold::fold(&format!("{a} {b}")) == "chi bo"
+                && !rest.trim().is_empty() =>
+        {
+            rest.trim()
+        }
+        _ => trimmed,
+    }
+}
+
 /// `part / whole` in whole percent, rounding half up; 0 when there is no whole.
 pub fn percent(part: i64, whole: i64) -> i64 {
     if whole <= 0 {
@@ -295,6 +311,18 @@ pub fn parse_query(q: &str) -> Result<String, crate::error::AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cells_proper_name_drops_its_chi_bo() {
+        assert_eq!(
+            cell_proper_name("Chi bộ Tổ dân phố số 1"),
+            "Tổ dân phố số 1"
+        );
+        assert_eq!(cell_proper_name("CHI BỘ  khu phố 3"), "khu phố 3");
+        assert_eq!(cell_proper_name("Tổ dân phố số 2"), "Tổ dân phố số 2");
+        assert_eq!(cell_proper_name("Chi bộ"), "Chi bộ");
+        assert_eq!(cell_proper_name("Chi bộ 5"), "5");
+    }
 
     #[test]
     fn codes_round_trip() {
