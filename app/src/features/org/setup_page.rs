@@ -70,11 +70,14 @@ fn Field(
 ) -> impl IntoView {
     let query = use_query_map();
     let value = query.with_untracked(|q| q.get(name).unwrap_or_default());
+    let id = format!("setup-{name}");
     let hint_id = format!("setup-{name}-hint");
+    // The label names the field alone; the hint describes it.
     view! {
-        <label class="field">
-            <span class="field__label">{label}</span>
+        <div class="field">
+            <label class="field__label" for=id.clone()>{label}</label>
             <input
+                id=id
                 name=format!("form[{name}]")
                 value=value
                 required=required
@@ -83,7 +86,7 @@ fn Field(
                 aria-describedby=hint.as_ref().map(|_| hint_id.clone())
             />
             {hint.map(|h| view! { <span class="field__hint" id=hint_id>{h}</span> })}
-        </label>
+        </div>
     }
 }
 
@@ -145,12 +148,12 @@ fn SetupFormView() -> impl IntoView {
                     autocomplete="username" maxlength=32 />
                 <Field name="display_name" label=td_string!(l, setup.display_name).to_string()
                     hint=td_string!(l, setup.display_name_hint).to_string() />
-                <label class="field">
-                    <span class="field__label">{t!(i18n, sign_in.password)}</span>
-                    <input type="password" name="form[password]" autocomplete="new-password"
+                <div class="field">
+                    <label class="field__label" for="setup-password">{t!(i18n, sign_in.password)}</label>
+                    <input id="setup-password" type="password" name="form[password]" autocomplete="new-password"
                         required minlength="8" maxlength="128" aria-describedby="setup-password-hint" />
                     <span class="field__hint" id="setup-password-hint">{t!(i18n, setup.password_hint)}</span>
-                </label>
+                </div>
                 <label class="field">
                     <span class="field__label">{t!(i18n, setup.password_again)}</span>
                     <input type="password" name="form[password_again]" autocomplete="new-password"
