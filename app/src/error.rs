@@ -38,6 +38,10 @@ pub enum Problem {
     Taken,
     /// A value typed twice (a new password) that differs the second time.
     Mismatch,
+    /// A secret that is not the right one (the current password, when changing it).
+    Wrong,
+    /// A new value that is the same as the old one.
+    Unchanged,
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
@@ -115,6 +119,8 @@ pub fn field_name_vi(field: &str) -> &str {
         "request" => "Yêu cầu",
         "username" => "Tên đăng nhập",
         "password" => "Mật khẩu",
+        "current_password" => "Mật khẩu đang dùng",
+        "new_password" => "Mật khẩu mới",
         "display_name" => "Tên hiển thị",
         "token" => "Đường dẫn thiết lập",
         "province_name" => "Tên tỉnh, thành phố",
@@ -205,6 +211,8 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         ),
         Problem::Taken => format!("{name}: đã có người dùng, hãy chọn cái khác."),
         Problem::Mismatch => format!("{name}: hai lần nhập không giống nhau."),
+        Problem::Wrong => format!("{name}: không đúng."),
+        Problem::Unchanged => format!("{name}: phải khác mật khẩu đang dùng."),
         Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(
             "{name}: phải từ {} đến {}.",

@@ -20,6 +20,7 @@ use leptos_meta::{HashedStylesheet, Html, Meta, MetaTags, Title, provide_meta_co
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::features::auth::account_page::AccountPage;
 use crate::features::auth::sign_in_page::SignInPage;
 use crate::features::board::{
     board_page::BoardPage, register_page::RegisterPage, registration_page::RegistrationPage,
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=HomeRedirect />
                         <Route path=path!("/my") view=MyPage />
+                        <Route path=path!("/account") view=AccountPage />
                         // The cells, then the ward's export links for those who read a whole ward.
                         <Route path=path!("/cells") view=|| view! { <CellsPage /> <WardExports /> } />
                         <Route path=path!("/cells/:cell") view=CellPage />

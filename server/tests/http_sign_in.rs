@@ -1,6 +1,6 @@
 //! HTTP tests of sign-in under pressure: a parallel burst gets no more tries than a slow
 //! one, the answer says when to come back, addresses behind a trusted proxy are the
-//! clients', and the cell's secretary lifts a lock.
+//! clients', the cell's secretary lifts a lock, and a person changes their own password.
 
 mod common;
 
@@ -278,4 +278,257 @@ async fn the_cells_secretary_lifts_a_lock_and_others_cannot() {
         .call("org/member", &[("member", member.to_string())], Some(&own))
         .await;
     assert!(page.json()["account"].is_null());
+}
+
+/// The password change form, as the account page posts it.
+fn change(current: &str, password: &str, again: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("form[current]", current.to_string()),
+        ("form[password]", password.to_string()),
+        ("form[password_again]", again.to_string()),
+    ]
+}
+
+/// A sign-in with `password`: its status.
+async fn sign_in_status(app: &TestApp, username: &str, password: &str) -> StatusCode {
+    app.call(
+        "auth/sign_in",
+        &[
+            ("form[username]", username.to_string()),
+            ("form[password]", password.to_string()),
+        ],
+        None,
+    )
+    .await
+    .status
+}
+
+/// The session cookie an answer set, or the one sent when it set none.
+fn session_after(res: &Answer, sent: &str) -> String {
+    res.headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map_or_else(|| sent.to_string(), str::to_string)
+}
+
+const NEW_PASSWORD: &str = "vuon rau cua ba 1957";
+
+#[tokio::test]
+async fn a_changed_password_ends_every_other_session_and_keeps_this_one() {
+    let app = app().await;
+    let here = app.sign_in("member1").await;
+    let elsewhere = app.sign_in("member1").await;
+    let res = app
+        .call(
+            "auth/change_password",
+            &change(demo::DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            Some(&here),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let here = session_after(&res, &here);
+    let me = app.call("auth/me", &[], Some(&here)).await.json();
+    assert_eq!(me["username"], "member1", "this session stays signed in");
+    let other = app.call("auth/me", &[], Some(&elsewhere)).await.json();
+    assert_eq!(
+        other,
+        serde_json::Value::Null,
+        "the other session has ended"
+    );
+    assert_eq!(
+        sign_in_status(&app, "member1", demo::DEMO_PASSWORD).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in_status(&app, "member1", NEW_PASSWORD).await,
+        StatusCode::OK
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.entity_id \
+         WHERE a.action = 'user.password_changed' AND u.username = 'member1' \
+         AND a.user_id = u.id AND a.after_json IS NULL",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1, "audited, without the password");
+}
+
+#[tokio::test]
+async fn a_wrong_or_weak_password_is_refused_by_name_and_changes_nothing() {
+    let app = app().await;
+    let cookie = app.sign_in("member2").await;
+    let hash = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT password_hash FROM users WHERE username = 'member2'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let before = hash().await;
+    let refused = [
+        (
+            change("sai-mat-khau", NEW_PASSWORD, NEW_PASSWORD),
+            "current_password",
+            "Wrong",
+        ),
+        (
+            change("", NEW_PASSWORD, NEW_PASSWORD),
+            "current_password",
+            "Required",
+        ),
+        (
+            change(demo::DEMO_PASSWORD, NEW_PASSWORD, "vuon rau"),
+            "new_password",
+            "Mismatch",
+        ),
+        (
+            change(demo::DEMO_PASSWORD, "12345678", "12345678"),
+            "new_password",
+            "TooEasy",
+        ),
+        (
+            change(demo::DEMO_PASSWORD, "member2-abc", "member2-abc"),
+            "new_password",
+            "TooEasy",
+        ),
+        (
+            change(demo::DEMO_PASSWORD, "ngan", "ngan"),
+            "new_password",
+            "TooShort",
+        ),
+        (
+            change(
+                demo::DEMO_PASSWORD,
+                demo::DEMO_PASSWORD,
+                demo::DEMO_PASSWORD,
+            ),
+            "new_password",
+            "Unchanged",
+        ),
+    ];
+    for (form, field, problem) in refused {
+        let res = app.call("auth/change_password", &form, Some(&cookie)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field} {problem}: {}",
+            res.body
+        );
+        let err = &res.json()["Invalid"];
+        assert_eq!(err["field"], field, "{}", res.body);
+        let got = err["problem"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                err["problem"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .next()
+                    .unwrap()
+                    .clone()
+            });
+        assert_eq!(got, problem, "{}", res.body);
+    }
+    assert_eq!(hash().await, before, "nothing changed");
+    let me = app.call("auth/me", &[], Some(&cookie)).await.json();
+    assert_eq!(me["username"], "member2", "still signed in");
+    let stranger = app
+        .call(
+            "auth/change_password",
+            &change(demo::DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
+        .await;
+    assert_eq!(stranger.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(hash().await, before);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled_like_a_sign_in() {
+    let app = app().await;
+    let cookie = app.sign_in("secretary2").await;
+    for _ in 0..MAX_FAILURES_PER_USERNAME {
+        let res = app
+            .call(
+                "auth/change_password",
+                &change("doan-thu", NEW_PASSWORD, NEW_PASSWORD),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    }
+    // Locked now, even for the right password: the guesser learns nothing more.
+    let res = app
+        .call(
+            "auth/change_password",
+            &change(demo::DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+    assert!(res.headers.get(header::RETRY_AFTER).is_some());
+    assert_eq!(
+        sign_in_status(&app, "secretary2", NEW_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "and nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn the_account_page_form_works_without_the_script() {
+    let app = app().await;
+    let cookie = app.sign_in("viewer").await;
+    let post = |form: Vec<(&'static str, String)>, cookie: String| {
+        let body = serde_urlencoded::to_string(&form).unwrap();
+        Request::post("/api/auth/change_password")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    // Refused: back to the account page, which says why.
+    let res = app
+        .send(post(
+            change("sai-mat-khau", NEW_PASSWORD, NEW_PASSWORD),
+            cookie.clone(),
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    let back = res
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(back.starts_with("/account?error="), "{back}");
+    let page = app.page(&back, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Mật khẩu đang dùng: không đúng."),
+        "{}",
+        page.body
+    );
+    // Changed: the page says so, and the browser's session goes on.
+    let res = app
+        .send(post(
+            change(demo::DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            cookie.clone(),
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    assert_eq!(
+        res.headers.get(header::LOCATION).unwrap(),
+        "/account?changed=1"
+    );
+    let cookie = session_after(&res, &cookie);
+    let page = app.page("/account?changed=1", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Đã đổi mật khẩu."), "{}", page.body);
+    assert!(page.body.contains("viewer"));
 }

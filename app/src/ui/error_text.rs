@@ -12,6 +12,8 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
     match field {
         "username" => td_string!(l, fields.username).to_string(),
         "password" => td_string!(l, fields.password).to_string(),
+        "current_password" => td_string!(l, fields.current_password).to_string(),
+        "new_password" => td_string!(l, fields.new_password).to_string(),
         "display_name" => td_string!(l, fields.display_name).to_string(),
         "token" => td_string!(l, fields.token).to_string(),
         "province_name" => td_string!(l, fields.province_name).to_string(),
@@ -130,6 +132,8 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 Problem::TooEasy => td_string!(l, errors.too_easy, field).to_string(),
                 Problem::Taken => td_string!(l, errors.taken, field).to_string(),
                 Problem::Mismatch => td_string!(l, errors.mismatch, field).to_string(),
+                Problem::Wrong => td_string!(l, errors.wrong, field).to_string(),
+                Problem::Unchanged => td_string!(l, errors.unchanged, field).to_string(),
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,
@@ -144,6 +148,33 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
     }
 }
 
+/// The refusal a plain form post came back with, as the JSON of an [`AppError`] in the
+/// page's query (`?error=…`): only what a form is refused with, each field one the app
+/// knows and each text one the app would write, so a link cannot make a page say
+/// anything else.
+pub fn refusal_from_query(json: &str) -> Option<AppError> {
+    let err = serde_json::from_str::<AppError>(json).ok()?;
+    let fits = match &err {
+        AppError::Invalid { field, .. } => crate::error::field_name_vi(field) != field.as_str(),
+        AppError::Forbidden
+        | AppError::Conflict
+        | AppError::Internal
+        | AppError::Unauthenticated => true,
+        AppError::Busy { seconds } => *seconds <= 60,
+        AppError::TooManyAttempts { minutes, until } => {
+            let b = until.as_bytes();
+            *minutes <= 60
+                && b.len() == 5
+                && b[2] == b':'
+                && b.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 2 || c.is_ascii_digit())
+        }
+        _ => false,
+    };
+    fits.then_some(err)
+}
+
 /// An error shown in a page, announced to screen readers.
 #[component]
 pub fn ErrorNotice(err: AppError) -> impl IntoView {
@@ -152,5 +183,42 @@ pub fn ErrorNotice(err: AppError) -> impl IntoView {
         <p class="notice notice--error" role="alert">
             {move || error_text(i18n, &err)}
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(err: &AppError) -> Option<AppError> {
+        refusal_from_query(&serde_json::to_string(err).unwrap())
+    }
+
+    #[test]
+    fn only_a_forms_own_refusals_come_back_from_the_query() {
+        let taken = AppError::invalid("ward_code", Problem::Taken);
+        assert_eq!(round_trip(&taken), Some(taken));
+        let wrong = AppError::invalid("current_password", Problem::Wrong);
+        assert_eq!(round_trip(&wrong), Some(wrong));
+        assert_eq!(
+            round_trip(&AppError::invalid("<b>", Problem::Required)),
+            None
+        );
+        assert_eq!(round_trip(&AppError::Forbidden), Some(AppError::Forbidden));
+        let throttled = AppError::TooManyAttempts {
+            minutes: 12,
+            until: "14:35".into(),
+        };
+        assert_eq!(round_trip(&throttled), Some(throttled));
+        for until in ["<script>", "14:3x", "1435", "14:355"] {
+            let forged = AppError::TooManyAttempts {
+                minutes: 1,
+                until: until.into(),
+            };
+            assert_eq!(round_trip(&forged), None, "{until}");
+        }
+        assert_eq!(round_trip(&AppError::Busy { seconds: 86_400 }), None);
+        assert_eq!(refusal_from_query("not json"), None);
+        assert_eq!(refusal_from_query(""), None);
     }
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::core::access::{Me, Role, UnitKind};
 use crate::error::AppError;
 use crate::features::auth::api::{SignOut, current_user};
-use crate::features::auth::model::sign_in_path;
+use crate::features::auth::model::{ACCOUNT_PATH, sign_in_path};
 use crate::features::visits::widgets::OfflineScript;
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
@@ -114,6 +114,7 @@ fn SiteHeader(me: Me) -> impl IntoView {
         (under("/my") && !under("/my/register") && !under("/my/concerns")).then_some("page")
     };
     let cells_current = current("/cells");
+    let account_current = current(ACCOUNT_PATH);
     // The commune/ward the person sees as a whole, for its concerns inbox.
     let ward = me
         .grants
@@ -140,12 +141,9 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 .then_some("page")
         }
     };
-    let role_label = move || match role {
-        Some(Role::Committee) => t_string!(i18n, roles.committee).to_string(),
-        Some(Role::Secretary) => t_string!(i18n, roles.secretary).to_string(),
-        Some(Role::Member) => t_string!(i18n, roles.member).to_string(),
-        Some(Role::Viewer) => t_string!(i18n, roles.viewer).to_string(),
-        None => String::new(),
+    let role_label = move || {
+        role.map(|r| role_name(i18n.get_locale(), r))
+            .unwrap_or_default()
     };
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
@@ -159,7 +157,9 @@ fn SiteHeader(me: Me) -> impl IntoView {
                     <LanguageSwitch />
                     <span class="who">
                         <span class="visually-hidden">{t!(i18n, nav.signed_in_as)}" "</span>
-                        <strong class="who__name">{me.display_name.clone()}</strong>
+                        <a class="who__name" href=ACCOUNT_PATH title=move || t_string!(i18n, nav.account)>
+                            {me.display_name.clone()}
+                        </a>
                         <span class="who__role">{role_label}" · "{unit}</span>
                     </span>
                     <form method="post" action=SignOut::url() class="sign-out">
@@ -182,9 +182,21 @@ fn SiteHeader(me: Me) -> impl IntoView {
                     <a href=format!("/wards/{w}/inbox") aria-current=ward_current(w)>{t!(i18n, nav.ward_concerns)}</a>
                     <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current(w)>{t!(i18n, nav.ward_reports)}</a>
                 })}
+                <a href=ACCOUNT_PATH aria-current=account_current>{t!(i18n, nav.account)}</a>
             </nav>
         </header>
     }
+}
+
+/// A role's name in the reader's language.
+pub fn role_name(l: Locale, role: Role) -> String {
+    match role {
+        Role::Committee => td_string!(l, roles.committee),
+        Role::Secretary => td_string!(l, roles.secretary),
+        Role::Member => td_string!(l, roles.member),
+        Role::Viewer => td_string!(l, roles.viewer),
+    }
+    .to_string()
 }
 
 /// Switches between Vietnamese and English: a plain form, so it works before the script

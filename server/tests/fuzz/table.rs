@@ -276,6 +276,15 @@ pub fn table() -> Vec<Endpoint> {
         "auth/sign_in" Form Public 5 {
             form: Struct(args![username: Username, password: Password, next: LocalPath]),
         },
+        // Never a new password that passes: the fuzz's sessions must outlive it (the
+        // change itself is tested in http_sign_in.rs).
+        "auth/change_password" Form SignedIn 3 {
+            form: Struct(args![
+                current: Password,
+                password: Choice(&["", "1234567", "12345678", "ganbo-demo"]),
+                password_again: Password,
+            ]),
+        },
         "i18n/set_language" Form Public LIGHT { lang: Choice(&["vi", "en"]), back: LocalPath },
         // the first set-up: refused on the demo ward, which is set up
         "setup/state" Form Public LIGHT { token: Text },

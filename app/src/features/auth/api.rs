@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::SignInForm;
+use super::model::{PasswordChangeForm, SignInForm};
 use crate::core::access::Me;
 use crate::error::AppError;
 
@@ -109,6 +109,155 @@ pub async fn sign_out() -> Result<(), AppError> {
         Ok(())
     })
     .await
+}
+
+/// Changes the caller's own password: the current one first (throttled like a sign-in, so
+/// a session left open does not let anyone guess it), then a new one that passes
+/// [`check_new_password`](super::password::check_new_password). Every other session of
+/// the person ends (each is tied to the password); this one stays signed in. A plain form
+/// post comes back to the account page with what happened.
+#[server(endpoint = "auth/change_password")]
+pub async fn change_password(form: PasswordChangeForm) -> Result<(), AppError> {
+    use crate::core::form_post::is_plain_form_post;
+    use crate::server::scope::answer;
+    let result = answer(change_password_checked(form)).await;
+    if is_plain_form_post() {
+        let to = match &result {
+            Ok(()) => super::model::ACCOUNT_CHANGED.to_string(),
+            Err(e) => format!(
+                "{}?error={}",
+                super::model::ACCOUNT_PATH,
+                leptos_router::location::Url::escape(&serde_json::to_string(e).unwrap_or_default())
+            ),
+        };
+        leptos_axum::redirect(&to);
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn change_password_checked(form: PasswordChangeForm) -> Result<(), AppError> {
+    use super::model::MAX_PASSWORD_CHARS;
+    use super::password::check_new_password;
+    use crate::error::Problem;
+    use crate::server::audit::{self, Entry};
+    use crate::server::db::begin_write;
+    use crate::server::{
+        auth,
+        scope::*,
+        state::{clock, pool},
+    };
+    use axum_login::AuthnBackend as _;
+
+    let caller = Caller::require().await?;
+    if form.current.is_empty() {
+        return Err(AppError::invalid("current_password", Problem::Required));
+    }
+    if form.current.len() > 1024 {
+        return Err(AppError::invalid(
+            "current_password",
+            Problem::TooLong { max: 1024 },
+        ));
+    }
+    if form.password.chars().count() as u32 > MAX_PASSWORD_CHARS {
+        return Err(AppError::invalid(
+            "new_password",
+            Problem::TooLong {
+                max: MAX_PASSWORD_CHARS,
+            },
+        ));
+    }
+    if form.password != form.password_again {
+        return Err(AppError::invalid("new_password", Problem::Mismatch));
+    }
+    let pool = pool()?;
+    let now = clock()?.now();
+    let username = caller.me.username.clone();
+    let Some(_turn) = auth::verification_turn().await else {
+        return Err(AppError::Busy { seconds: 2 });
+    };
+    let attempt = match auth::begin_attempt(&pool, &username, &remote_addr()?, now).await? {
+        auth::Attempt::Allowed(id) => id,
+        auth::Attempt::Locked(lock) => {
+            tracing::warn!(%username, "password change throttled");
+            return Err(AppError::TooManyAttempts {
+                minutes: lock.minutes,
+                until: lock.until_text(),
+            });
+        }
+    };
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active = 1")
+            .bind(caller.user_id())
+            .fetch_optional(&pool)
+            .await?;
+    let stored = stored.ok_or(AppError::Unauthenticated)?;
+    let right = auth::verify_password(form.current.clone(), stored.clone())
+        .await
+        .map_err(|_| AppError::Internal)?;
+    if !right {
+        tracing::info!(%username, "password change refused: wrong current password");
+        return Err(AppError::invalid("current_password", Problem::Wrong));
+    }
+    auth::attempt_succeeded(&pool, attempt).await?;
+    if form.password == form.current {
+        return Err(AppError::invalid("new_password", Problem::Unchanged));
+    }
+    check_new_password(&form.password, &username, &[&caller.me.display_name]).map_err(
+        |e| match e {
+            AppError::Invalid { problem, .. } => AppError::invalid("new_password", problem),
+            other => other,
+        },
+    )?;
+    let hash = auth::hash_password(form.password.clone())
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let mut tx = begin_write(&pool).await?;
+    // Only over the password just checked: a change made meanwhile elsewhere wins.
+    let changed = sqlx::query(
+        "UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3 AND active = 1",
+    )
+    .bind(&hash)
+    .bind(caller.user_id())
+    .bind(&stored)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict);
+    }
+    audit::write(
+        &mut tx,
+        Entry::<(), ()> {
+            ward_id: None,
+            user_id: Some(caller.user_id()),
+            action: "user.password_changed",
+            entity: "user",
+            entity_id: Some(caller.user_id()),
+            before: None,
+            after: None,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // This session follows the new password; the others no longer match it.
+    let mut session = auth_session().await?;
+    let user = session
+        .backend
+        .get_user(&caller.user_id())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot load the account");
+            AppError::Internal
+        })?
+        .ok_or(AppError::Unauthenticated)?;
+    session.login(&user).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot store the session");
+        AppError::Internal
+    })?;
+    tracing::info!(user.id = caller.user_id(), "password changed");
+    Ok(())
 }
 
 /// For a plain HTML form post, sends the browser back to the sign-in page with the reason;

@@ -1,3 +1,4 @@
+pub mod account_page;
 pub mod api;
 pub mod model;
 #[cfg(feature = "ssr")]

@@ -1,4 +1,4 @@
-//! The sign-in form and the ways back after signing in.
+//! The sign-in and password forms, and the ways back after signing in.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,23 @@ pub struct SignInForm {
     #[serde(default)]
     pub next: String,
 }
+
+/// What the form that changes one's own password sends.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PasswordChangeForm {
+    pub current: String,
+    pub password: String,
+    pub password_again: String,
+}
+
+/// The fewest characters a chosen password has.
+pub const MIN_PASSWORD_CHARS: u32 = 8;
+/// The most: hashing is slow on purpose, so a password does not get to be a megabyte.
+pub const MAX_PASSWORD_CHARS: u32 = 128;
+
+/// The page of one's own account, and where it lands after the password is changed.
+pub const ACCOUNT_PATH: &str = "/account";
+pub const ACCOUNT_CHANGED: &str = "/account?changed=1";
 
 /// A path on this site (not a link to another one), for redirects taken from input.
 pub fn local_path(path: &str) -> Option<&str> {

@@ -4,10 +4,7 @@
 
 use crate::error::{AppError, AppResult, Problem};
 
-/// The fewest characters a chosen password has.
-pub const MIN_PASSWORD_CHARS: u32 = 8;
-/// The most: hashing is slow on purpose, so a password does not get to be a megabyte.
-pub const MAX_PASSWORD_CHARS: u32 = 128;
+use super::model::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 
 /// Words a guesser tries first here that zxcvbn's English lists do not hold: "password"
 /// in Vietnamese, the app's and the party's own words, places.

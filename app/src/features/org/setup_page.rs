@@ -7,25 +7,11 @@ use leptos_router::hooks::use_query_map;
 
 use super::model::WardKind;
 use super::setup_api::{SetUpWard, SetupStage, setup_state};
-use crate::error::{AppError, field_name_vi};
 use crate::i18n::*;
-use crate::ui::error_text::ErrorNotice;
+use crate::ui::error_text::{ErrorNotice, refusal_from_query};
 use crate::ui::loaded::Loaded;
 use crate::ui::public_panel::PublicPanel;
 use leptos::server_fn::ServerFn as _;
-
-/// The refusal a plain post came back with (`?error=` holds it as JSON): only the kinds
-/// the set-up answers with, each naming a field of the form.
-fn error_from_query(json: &str) -> Option<AppError> {
-    match serde_json::from_str::<AppError>(json).ok()? {
-        e @ AppError::Invalid { .. } => match &e {
-            AppError::Invalid { field, .. } if field_name_vi(field) != field.as_str() => Some(e),
-            _ => None,
-        },
-        e @ (AppError::Forbidden | AppError::Conflict | AppError::Internal) => Some(e),
-        _ => None,
-    }
-}
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
@@ -99,7 +85,7 @@ fn SetupFormView() -> impl IntoView {
         (
             q.get("token").unwrap_or_default(),
             q.get("kind").unwrap_or_default(),
-            error_from_query(&q.get("error").unwrap_or_default()),
+            refusal_from_query(&q.get("error").unwrap_or_default()),
         )
     });
     let kind = WardKind::from_typed(&kind).unwrap_or(WardKind::Phuong);
@@ -165,31 +151,5 @@ fn SetupFormView() -> impl IntoView {
                 {t!(i18n, setup.submit)}
             </button>
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::Problem;
-
-    #[test]
-    fn only_the_set_ups_own_refusals_come_back_from_the_query() {
-        let taken = AppError::invalid("ward_code", Problem::Taken);
-        let json = serde_json::to_string(&taken).unwrap();
-        assert_eq!(error_from_query(&json), Some(taken));
-        let foreign = serde_json::to_string(&AppError::invalid("<b>", Problem::Required)).unwrap();
-        assert_eq!(error_from_query(&foreign), None);
-        let throttled = serde_json::to_string(&AppError::TooManyAttempts {
-            minutes: 1,
-            until: "<script>".into(),
-        })
-        .unwrap();
-        assert_eq!(error_from_query(&throttled), None);
-        assert_eq!(error_from_query("not json"), None);
-        assert_eq!(
-            error_from_query(&serde_json::to_string(&AppError::Forbidden).unwrap()),
-            Some(AppError::Forbidden)
-        );
     }
 }
