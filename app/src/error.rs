@@ -42,6 +42,12 @@ pub enum Problem {
     Wrong,
     /// A new value that is the same as the old one.
     Unchanged,
+    /// A one-time code past its days.
+    Expired,
+    /// A member who has moved to another cell's or party's care.
+    Transferred,
+    /// An account that no longer signs in.
+    Deactivated,
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
@@ -103,6 +109,12 @@ impl AppError {
         }
     }
 
+    /// The refusal as it rides in a page's address (`?error=…`) after a plain form post,
+    /// for the page to show (see `ui::error_text::refusal_from_query`).
+    pub fn to_query(&self) -> String {
+        leptos_router::location::Url::escape(&serde_json::to_string(self).unwrap_or_default())
+    }
+
     /// For an answer of 429: after how many seconds to try again (`Retry-After`).
     pub fn retry_after(&self) -> Option<u32> {
         match self {
@@ -121,6 +133,7 @@ pub fn field_name_vi(field: &str) -> &str {
         "password" => "Mật khẩu",
         "current_password" => "Mật khẩu đang dùng",
         "new_password" => "Mật khẩu mới",
+        "code" => "Mã đăng nhập một lần",
         "display_name" => "Tên hiển thị",
         "token" => "Đường dẫn thiết lập",
         "province_name" => "Tên tỉnh, thành phố",
@@ -213,6 +226,11 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         Problem::Mismatch => format!("{name}: hai lần nhập không giống nhau."),
         Problem::Wrong => format!("{name}: không đúng."),
         Problem::Unchanged => format!("{name}: phải khác mật khẩu đang dùng."),
+        Problem::Expired => format!("{name}: đã hết hạn. Hãy nhờ bí thư chi bộ cấp mã mới."),
+        Problem::Transferred => {
+            format!("{name}: đã chuyển sinh hoạt đi nơi khác, không cấp đăng nhập ở đây.")
+        }
+        Problem::Deactivated => format!("{name}: tài khoản đăng nhập đã ngừng hoạt động."),
         Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(
             "{name}: phải từ {} đến {}.",

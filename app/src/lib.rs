@@ -21,6 +21,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::features::auth::account_page::AccountPage;
+use crate::features::auth::choose_password_page::ChoosePasswordPage;
 use crate::features::auth::sign_in_page::SignInPage;
 use crate::features::board::{
     board_page::BoardPage, register_page::RegisterPage, registration_page::RegistrationPage,
@@ -38,6 +39,7 @@ use crate::features::org::{
     member_page::MemberPage,
     members_page::MembersPage,
     setup_page::SetupPage,
+    sign_ins_page::SignInsPage,
 };
 use crate::features::reviews::{
     dv213_page::Dv213Page,
@@ -103,6 +105,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/welcome") view=ChoosePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/offline") view=OfflinePage />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
@@ -118,6 +121,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell/members") view=MembersPage />
                         <Route path=path!("/cells/:cell/households") view=HouseholdsPage />
                         <Route path=path!("/cells/:cell/data") view=DataPage />
+                        <Route path=path!("/cells/:cell/sign-ins") view=SignInsPage />
                         <Route path=path!("/cells/:cell/visits") view=CoveragePage />
                         <Route path=path!("/members/:member") view=MemberPage />
                         <Route path=path!("/households/:household") view=HouseholdPage />

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { test, expect, signIn, hydrated } from "./fixtures";
+import { test, expect, signIn, hydrated, noHorizontalScroll } from "./fixtures";
 
 // Every page of the app passes axe (all its rules, best practices included) at the phone
 // and desktop sizes, as each role sees it. Pages are found by following the app's own
@@ -80,4 +80,8 @@ test("a member's pages pass axe", async ({ page }) => {
   await accessible(page, "/my/register");
   await accessible(page, "/my/concerns");
   await accessible(page, await firstHref(page, "/my", /^\/households\/\d+$/));
+  // One's own account, and its password form, fit the phone.
+  await accessible(page, "/account");
+  await expect(page.getByLabel("Mật khẩu mới", { exact: true })).toBeVisible();
+  await noHorizontalScroll(page);
 });

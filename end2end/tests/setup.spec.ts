@@ -55,6 +55,36 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
   await page.goto(setupLink());
   await expect(page.getByRole("heading", { level: 1, name: "Đơn vị đã được thiết lập" })).toBeVisible();
   await expect(page.locator("input[type=password]")).toHaveCount(0);
+
+  // The committee chooses a password of its own: a wrong current one is refused, then the
+  // change holds, and the old password no longer signs in.
+  await page.goto(`${site}/cells`);
+  await page.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Tài khoản của tôi" }).click();
+  await expect(page).toHaveURL(`${site}/account`);
+  await expect(page.getByText("danguy.thanhtri", { exact: true })).toBeVisible();
+  const change = async (current: string, fresh: string) => {
+    await page.getByLabel("Mật khẩu đang dùng").fill(current);
+    await page.getByLabel("Mật khẩu mới", { exact: true }).fill(fresh);
+    await page.getByLabel("Nhập lại mật khẩu mới").fill(fresh);
+    await page.getByRole("button", { name: "Đổi mật khẩu" }).click();
+  };
+  await change("khong-phai-mat-khau", "hoa-sua-mua-thu");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Mật khẩu đang dùng: không đúng.");
+  await change("cay-bang-truoc-ngo", "hoa-sua-mua-thu");
+  await expect(page.getByRole("main").getByRole("status")).toHaveText("Đã đổi mật khẩu. Tài khoản đã được đăng xuất trên các máy khác.");
+
+  await page.getByRole("button", { name: "Đăng xuất" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  const signIn = async (password: string) => {
+    await page.goto(`${site}/login`);
+    await page.getByLabel("Tên đăng nhập").fill("danguy.thanhtri");
+    await page.getByLabel("Mật khẩu").fill(password);
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+  };
+  await signIn("cay-bang-truoc-ngo");
+  await expect(page).toHaveURL(/\/login/);
+  await signIn("hoa-sua-mua-thu");
+  await expect(page).toHaveURL(`${site}/cells`);
 });
 
 test("the set-up page fits a phone", async ({ page }, testInfo) => {

@@ -66,13 +66,12 @@ pub async fn board_events(
     use futures_util::StreamExt;
     use tokio_stream::wrappers::BroadcastStream;
 
-    let Some(user) = auth.user else {
-        return (StatusCode::UNAUTHORIZED, "Bạn cần đăng nhập để tiếp tục.").into_response();
+    let caller = match Caller::from_session(auth.clone()) {
+        Ok(caller) => caller,
+        Err(e) => return refused(&e),
     };
-    let caller = Caller { me: user.me };
     if let Err(e) = caller.read_cell(&state.pool, cell).await {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
-        return (status, e.to_string()).into_response();
+        return refused(&e);
     }
     let events = BroadcastStream::new(state.live.subscribe(cell)).map(|message| {
         Ok::<_, std::convert::Infallible>(match message {
@@ -144,10 +143,10 @@ pub async fn concern_file(
     use app::features::concerns::{access::access, repo};
     use app::server::scope::Caller;
 
-    let Some(user) = auth.user else {
-        return (StatusCode::UNAUTHORIZED, "Bạn cần đăng nhập để tiếp tục.").into_response();
+    let caller = match Caller::from_session(auth) {
+        Ok(caller) => caller,
+        Err(e) => return refused(&e),
     };
-    let caller = Caller { me: user.me };
     let stored = match repo::file(&state.pool, file).await {
         Ok(Some(f)) => f,
         Ok(None) => return (StatusCode::FORBIDDEN, "Không có quyền.").into_response(),
@@ -157,8 +156,7 @@ pub async fn concern_file(
         }
     };
     if let Err(e) = access(&caller, &state.pool, stored.concern_id).await {
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
-        return (status, e.to_string()).into_response();
+        return refused(&e);
     }
     let ascii: String = stored
         .name
@@ -226,4 +224,10 @@ pub async fn health(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
+}
+
+/// A refusal as a plain answer: its status and its Vietnamese text.
+fn refused(e: &app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+    (status, e.to_string()).into_response()
 }

@@ -131,7 +131,13 @@ pub async fn serve(
     req: Request,
     next: Next,
 ) -> Response {
-    let Some(user) = auth.user.as_ref().map(axum_login::AuthUser::id) else {
+    // Someone yet to choose a password sees only that screen, never a kept page.
+    let Some(user) = auth
+        .user
+        .as_ref()
+        .filter(|u| !u.me.must_choose_password)
+        .map(axum_login::AuthUser::id)
+    else {
         return next.run(req).await;
     };
     if req.method() != Method::GET || !is_kept(req.uri().path()) {

@@ -66,6 +66,9 @@ pub struct Grant {
     pub unit_path: String,
 }
 
+/// The screen where someone signed in with a one-time code chooses their password.
+pub const CHOOSE_PASSWORD_PATH: &str = "/welcome";
+
 /// The signed-in person, as the pages see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
@@ -74,6 +77,10 @@ pub struct Me {
     pub display_name: String,
     pub member_id: Option<i64>,
     pub grants: Vec<Grant>,
+    /// Signed in with a one-time code, with no password of their own yet: every page
+    /// leads to the screen that asks for one, and nothing else answers.
+    #[serde(default)]
+    pub must_choose_password: bool,
 }
 
 impl Me {
@@ -93,8 +100,12 @@ impl Me {
         self.grants.iter().any(|g| g.role.reads_units())
     }
 
-    /// Where the person lands after signing in.
+    /// Where the person lands after signing in: after a one-time code, the screen that
+    /// asks for a password.
     pub fn home_path(&self) -> String {
+        if self.must_choose_password {
+            return CHOOSE_PASSWORD_PATH.to_string();
+        }
         let cell_grant = self
             .grants
             .iter()
@@ -136,6 +147,7 @@ mod tests {
             display_name: "X".into(),
             member_id: None,
             grants,
+            must_choose_password: false,
         }
     }
 

@@ -85,6 +85,35 @@ pub async fn start_session(
         })
 }
 
+/// Signs this session in again as the account now is (after its password changed), so
+/// that it goes on while the person's other sessions, tied to the old password, end.
+pub async fn renew_session(
+    session: &mut AuthSession,
+    user_id: i64,
+) -> crate::error::AppResult<SessionUser> {
+    use crate::error::AppError;
+    let user = account(session, user_id).await?;
+    session.login(&user).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot store the session");
+        AppError::Internal
+    })?;
+    Ok(user)
+}
+
+/// An active account as a session holds it.
+pub async fn account(session: &AuthSession, user_id: i64) -> crate::error::AppResult<SessionUser> {
+    use crate::error::AppError;
+    session
+        .backend
+        .get_user(&user_id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot load the account");
+            AppError::Internal
+        })?
+        .ok_or(AppError::Unauthenticated)
+}
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: i64,
@@ -92,6 +121,7 @@ struct UserRow {
     display_name: String,
     member_id: Option<i64>,
     password_hash: String,
+    must_choose_password: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -132,13 +162,15 @@ impl Backend {
                 display_name: row.display_name,
                 member_id: row.member_id,
                 grants,
+                must_choose_password: row.must_choose_password,
             },
             password_hash: row.password_hash,
         })
     }
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, member_id, password_hash";
+const USER_COLUMNS: &str =
+    "id, username, display_name, member_id, password_hash, must_choose_password";
 
 impl AuthnBackend for Backend {
     type User = SessionUser;
@@ -152,12 +184,14 @@ impl AuthnBackend for Backend {
         .bind(&creds.username)
         .fetch_optional(&self.pool)
         .await?;
-        // Verify against a fixed hash when the user does not exist, so that the answer takes
-        // as long either way and does not tell which usernames exist.
-        let hash = row.as_ref().map(|r| r.password_hash.clone());
+        // Verify against a fixed hash when the user does not exist or has no password (only
+        // a one-time code), so that the answer takes as long either way and does not tell
+        // which usernames exist.
+        let usable = row.as_ref().filter(|r| !is_unusable(&r.password_hash));
+        let hash = usable.map(|r| r.password_hash.clone());
         let ok = verify_password_or_dummy(creds.password, hash).await?;
         match row {
-            Some(row) if ok => Ok(Some(self.load(row).await?)),
+            Some(row) if ok && usable.is_some() => Ok(Some(self.load(row).await?)),
             _ => Ok(None),
         }
     }
@@ -189,6 +223,28 @@ async fn verify_password_or_dummy(
         password_auth::verify_password(password, hash).is_ok()
     })
     .await
+}
+
+/// What stands for the password of an account that has none (only a one-time code): no
+/// password matches it, and each one is new, so putting it in place ends every session
+/// tied to the password before.
+pub fn unusable_password() -> String {
+    format!("{UNUSABLE}{}", uuid::Uuid::new_v4().simple())
+}
+
+const UNUSABLE: &str = "!none:";
+
+fn is_unusable(hash: &str) -> bool {
+    hash.starts_with(UNUSABLE)
+}
+
+/// Whether two secrets are the same, in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Hashes a password with argon2 on a blocking thread.

@@ -42,13 +42,30 @@ pub async fn auth_session() -> AppResult<AuthSession> {
 }
 
 impl Caller {
-    /// The caller, or [`AppError::Unauthenticated`].
+    /// The caller, or [`AppError::Unauthenticated`]. Someone signed in with a one-time code
+    /// who has not yet chosen a password is refused everything but that choice.
     pub async fn require() -> AppResult<Caller> {
-        let session = auth_session().await?;
-        session
+        Self::from_session(auth_session().await?)
+    }
+
+    /// The caller, even one who signed in with a one-time code and has yet to choose a
+    /// password: for that choice alone.
+    pub async fn require_even_without_password() -> AppResult<Caller> {
+        auth_session()
+            .await?
             .user
             .map(|u| Caller { me: u.me })
             .ok_or(AppError::Unauthenticated)
+    }
+
+    /// The caller of a plain handler (a download, the live board), from its session, as
+    /// [`Caller::require`] decides.
+    pub fn from_session(session: AuthSession) -> AppResult<Caller> {
+        let me = session.user.ok_or(AppError::Unauthenticated)?.me;
+        if me.must_choose_password {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Caller { me })
     }
 
     /// The caller if signed in.

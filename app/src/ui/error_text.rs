@@ -14,6 +14,7 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "password" => td_string!(l, fields.password).to_string(),
         "current_password" => td_string!(l, fields.current_password).to_string(),
         "new_password" => td_string!(l, fields.new_password).to_string(),
+        "code" => td_string!(l, fields.code).to_string(),
         "display_name" => td_string!(l, fields.display_name).to_string(),
         "token" => td_string!(l, fields.token).to_string(),
         "province_name" => td_string!(l, fields.province_name).to_string(),
@@ -134,6 +135,9 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 Problem::Mismatch => td_string!(l, errors.mismatch, field).to_string(),
                 Problem::Wrong => td_string!(l, errors.wrong, field).to_string(),
                 Problem::Unchanged => td_string!(l, errors.unchanged, field).to_string(),
+                Problem::Expired => td_string!(l, errors.expired, field).to_string(),
+                Problem::Transferred => td_string!(l, errors.transferred, field).to_string(),
+                Problem::Deactivated => td_string!(l, errors.deactivated, field).to_string(),
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,

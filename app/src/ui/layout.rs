@@ -29,6 +29,10 @@ pub fn SignedInLayout() -> impl IntoView {
         <Suspense fallback=LoadingFrame>
             {move || Suspend::new(async move {
                 match me.await {
+                    // After a one-time code, a password of one's own comes first.
+                    Ok(Some(me)) if me.must_choose_password => {
+                        view! { <Redirect path=me.home_path() /> }.into_any()
+                    }
                     Ok(Some(me)) => {
                         // Members keep visits on the phone while offline: the script that
                         // sends them runs on every page they open.

@@ -117,20 +117,7 @@ impl TestApp {
         form: &[(&str, String)],
         cookie: Option<&str>,
     ) -> Answer {
-        let body = serde_urlencoded::to_string(form).unwrap();
-        let mut req = Request::post(format!("/api/{endpoint}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        read(res).await
+        call_on(&self.router, endpoint, form, cookie).await
     }
 
     /// Calls a server function that takes JSON.
@@ -203,6 +190,29 @@ impl TestApp {
         ))
         .await
     }
+}
+
+/// Calls a server function through `router` (the app's, or one on the same database with
+/// another clock) the way the app's own client does.
+pub async fn call_on(
+    router: &Router,
+    endpoint: &str,
+    form: &[(&str, String)],
+    cookie: Option<&str>,
+) -> Answer {
+    let body = serde_urlencoded::to_string(form).unwrap();
+    let mut req = Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    read(res).await
 }
 
 /// A plain GET (a download link): status, headers and the bytes.

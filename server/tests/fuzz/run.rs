@@ -521,6 +521,15 @@ impl Fuzz {
                 4,
                 true,
             ),
+            (
+                Entity::Unsigned,
+                "members",
+                "cell_id",
+                "status <> 'transferred' AND id NOT IN \
+                 (SELECT member_id FROM users WHERE member_id IS NOT NULL)",
+                4,
+                true,
+            ),
             (Entity::Household, "households", "cell_id", "1", 10, true),
             (Entity::Group, "household_groups", "cell_id", "1", 4, true),
             (
@@ -997,7 +1006,9 @@ impl Fuzz {
         let unit_sql = match e {
             Entity::Cell => "SELECT id FROM org_units WHERE id = $1 AND kind = 'cell'",
             Entity::Ward => "SELECT id FROM org_units WHERE id = $1 AND kind = 'commune'",
-            Entity::Member | Entity::Dv213Member => "SELECT cell_id FROM members WHERE id = $1",
+            Entity::Member | Entity::Dv213Member | Entity::Unsigned => {
+                "SELECT cell_id FROM members WHERE id = $1"
+            }
             Entity::Household => "SELECT cell_id FROM households WHERE id = $1",
             Entity::Group => "SELECT cell_id FROM household_groups WHERE id = $1",
             Entity::Concern => "SELECT cell_id FROM concerns WHERE id = $1",
@@ -1035,7 +1046,9 @@ impl Fuzz {
                 reads
                     || match e {
                         Entity::Household => looks_after(id).await,
-                        Entity::Member | Entity::Dv213Member => role.member_id == Some(id),
+                        Entity::Member | Entity::Dv213Member | Entity::Unsigned => {
+                            role.member_id == Some(id)
+                        }
                         Entity::Concern => {
                             let (member, household): (Option<i64>, Option<i64>) = sqlx::query_as(
                                 "SELECT member_id, household_id FROM concerns WHERE id = $1",

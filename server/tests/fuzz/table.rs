@@ -35,6 +35,9 @@ pub enum Entity {
     Ward,
     Member,
     Dv213Member,
+    /// A member with no sign-in account yet: giving one a code makes an account and resets
+    /// none of the accounts the fuzz signs in with.
+    Unsigned,
     Household,
     Group,
     Concern,
@@ -272,6 +275,13 @@ pub fn table() -> Vec<Endpoint> {
         "auth/me" Form Public LIGHT {},
         "auth/sign_in_info" Form Public LIGHT {},
         "auth/unlock" Form Scoped LIGHT { member: writes(Member) },
+        "auth/issue_code" Form Scoped LIGHT { member: writes(Unsigned) },
+        "auth/issue_cell_codes" Form Scoped 2 { cell: writes(Cell) },
+        "org/sign_ins" Form Scoped LIGHT { cell: writes(Cell) },
+        // Only after a one-time code: refused to every session of the fuzz.
+        "auth/choose_password" Form SignedIn 3 {
+            form: Struct(args![password: Password, password_again: Password]),
+        },
         "auth/sign_out" Form NoData 2 {},
         "auth/sign_in" Form Public 5 {
             form: Struct(args![username: Username, password: Password, next: LocalPath]),

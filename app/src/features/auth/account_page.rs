@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::ChangePassword;
-use super::model::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use super::fields::PasswordField;
 use crate::core::access::Me;
 use crate::i18n::*;
 use crate::ui::error_text::{ErrorNotice, refusal_from_query};
@@ -40,28 +40,6 @@ fn Account(me: Me) -> impl IntoView {
         .iter()
         .map(|g| view! { <li>{role_name(l, g.role)}" · "{g.unit_name.clone()}</li> })
         .collect_view();
-    let field = |id: &'static str,
-                 name: &'static str,
-                 label: String,
-                 autocomplete: &'static str| {
-        let hint = (id == "account-new").then(|| td_string!(l, account.new_hint).to_string());
-        view! {
-            <div class="field">
-                <label class="field__label" for=id>{label}</label>
-                <input
-                    id=id
-                    type="password"
-                    name=name
-                    autocomplete=autocomplete
-                    required
-                    minlength=(autocomplete == "new-password").then_some(MIN_PASSWORD_CHARS)
-                    maxlength=MAX_PASSWORD_CHARS
-                    aria-describedby=hint.as_ref().map(|_| format!("{id}-hint"))
-                />
-                {hint.map(|h| view! { <span class="field__hint" id=format!("{id}-hint")>{h}</span> })}
-            </div>
-        }
-    };
     view! {
         <header class="page-header">
             <h1>{t!(i18n, account.title)}</h1>
@@ -82,9 +60,25 @@ fn Account(me: Me) -> impl IntoView {
                     // For password managers: whose password this is.
                     <input type="text" autocomplete="username" value=me.username.clone()
                         hidden readonly tabindex="-1" aria-hidden="true" />
-                    {field("account-current", "form[current]", td_string!(l, account.current_password).to_string(), "current-password")}
-                    {field("account-new", "form[password]", td_string!(l, account.new_password).to_string(), "new-password")}
-                    {field("account-again", "form[password_again]", td_string!(l, account.again).to_string(), "new-password")}
+                    <PasswordField
+                        id="account-current"
+                        name="form[current]"
+                        label=td_string!(l, account.current_password).to_string()
+                        autocomplete="current-password"
+                    />
+                    <PasswordField
+                        id="account-new"
+                        name="form[password]"
+                        label=td_string!(l, account.new_password).to_string()
+                        autocomplete="new-password"
+                        hint=td_string!(l, account.new_hint).to_string()
+                    />
+                    <PasswordField
+                        id="account-again"
+                        name="form[password_again]"
+                        label=td_string!(l, account.again).to_string()
+                        autocomplete="new-password"
+                    />
                     {error.map(|err| view! { <ErrorNotice err /> })}
                     <button type="submit" class="button button--primary button--wide">
                         {t!(i18n, account.submit)}

@@ -70,13 +70,22 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
         let user = session
             .authenticate(auth::Credentials {
                 username: username.clone(),
-                password: form.password,
+                password: form.password.clone(),
             })
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "sign-in backend error");
                 AppError::Internal
             })?;
+        // Not the password: perhaps a one-time code, which signs in once.
+        let user = match user {
+            Some(user) => Some(user),
+            None => match super::codes::redeem(&pool, &username, &form.password, now).await {
+                Ok(Some(id)) => Some(auth::account(&session, id).await?),
+                Ok(None) => None,
+                Err(e) => return fail_to_form(e, &form.next),
+            },
+        };
         if user.is_some() {
             auth::attempt_succeeded(&pool, attempt).await?;
         }
@@ -86,7 +95,9 @@ pub async fn sign_in(form: SignInForm) -> Result<Me, AppError> {
         };
         auth::start_session(&mut session, &user, clock()?.now()).await?;
         tracing::info!(user.id = user.me.user_id, %username, "signed in");
+        // After a one-time code, the screen that asks for a password comes first.
         let target = safe_next(&form.next)
+            .filter(|_| !user.me.must_choose_password)
             .map(str::to_string)
             .unwrap_or_else(|| user.me.home_path());
         leptos_axum::redirect(&target);
@@ -124,11 +135,7 @@ pub async fn change_password(form: PasswordChangeForm) -> Result<(), AppError> {
     if is_plain_form_post() {
         let to = match &result {
             Ok(()) => super::model::ACCOUNT_CHANGED.to_string(),
-            Err(e) => format!(
-                "{}?error={}",
-                super::model::ACCOUNT_PATH,
-                leptos_router::location::Url::escape(&serde_json::to_string(e).unwrap_or_default())
-            ),
+            Err(e) => format!("{}?error={}", super::model::ACCOUNT_PATH, e.to_query()),
         };
         leptos_axum::redirect(&to);
     }
@@ -147,7 +154,6 @@ async fn change_password_checked(form: PasswordChangeForm) -> Result<(), AppErro
         scope::*,
         state::{clock, pool},
     };
-    use axum_login::AuthnBackend as _;
 
     let caller = Caller::require().await?;
     if form.current.is_empty() {
@@ -242,20 +248,7 @@ async fn change_password_checked(form: PasswordChangeForm) -> Result<(), AppErro
     .await?;
     tx.commit().await?;
     // This session follows the new password; the others no longer match it.
-    let mut session = auth_session().await?;
-    let user = session
-        .backend
-        .get_user(&caller.user_id())
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "cannot load the account");
-            AppError::Internal
-        })?
-        .ok_or(AppError::Unauthenticated)?;
-    session.login(&user).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot store the session");
-        AppError::Internal
-    })?;
+    auth::renew_session(&mut auth_session().await?, caller.user_id()).await?;
     tracing::info!(user.id = caller.user_id(), "password changed");
     Ok(())
 }
@@ -264,6 +257,7 @@ async fn change_password_checked(form: PasswordChangeForm) -> Result<(), AppErro
 /// for a call from the app, just returns the error.
 #[cfg(feature = "ssr")]
 fn fail_to_form<T>(err: AppError, next: &str) -> Result<T, AppError> {
+    use crate::error::Problem;
     use http::request::Parts;
     let is_form_post = use_context::<Parts>().is_some_and(|p| {
         p.headers
@@ -277,6 +271,10 @@ fn fail_to_form<T>(err: AppError, next: &str) -> Result<T, AppError> {
                 format!("throttled-{minutes}-{}", until.replace(':', ""))
             }
             AppError::Busy { .. } => "busy".to_string(),
+            AppError::Invalid {
+                problem: Problem::Expired,
+                ..
+            } => "expired".to_string(),
             AppError::Invalid { field, .. } => format!("missing-{field}"),
             _ => "credentials".to_string(),
         };

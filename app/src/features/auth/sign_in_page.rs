@@ -20,6 +20,7 @@ fn error_from_query(code: &str) -> Option<AppError> {
         "missing-username" => Some(AppError::invalid("username", Problem::Required)),
         "missing-password" => Some(AppError::invalid("password", Problem::Required)),
         "busy" => Some(AppError::Busy { seconds: 2 }),
+        "expired" => Some(AppError::invalid("code", Problem::Expired)),
         other => other
             .strip_prefix("throttled-")
             .and_then(|rest| {
@@ -39,6 +40,8 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let next = query.with_untracked(|q| q.get("next").unwrap_or_default());
+    // A sign-in card's QR code opens this page with the username filled in.
+    let username = query.with_untracked(|q| q.get("u").unwrap_or_default());
     let url_error = query.with_untracked(|q| error_from_query(&q.get("error").unwrap_or_default()));
     let me = Resource::new(|| (), |_| current_user());
     let info = Resource::new(|| (), |_| sign_in_info());
@@ -62,6 +65,7 @@ pub fn SignInPage() -> impl IntoView {
                     <span class="field__label">{t!(i18n, sign_in.username)}</span>
                     <input
                         name="form[username]"
+                        value=username
                         autocomplete="username"
                         autocapitalize="none"
                         spellcheck="false"
@@ -76,7 +80,9 @@ pub fn SignInPage() -> impl IntoView {
                         name="form[password]"
                         autocomplete="current-password"
                         required
+                        aria-describedby="sign-in-code-hint"
                     />
+                    <span class="field__hint" id="sign-in-code-hint">{t!(i18n, sign_in.code_hint)}</span>
                 </label>
                 {url_error.map(|err| view! { <ErrorNotice err /> })}
                 <button type="submit" class="button button--primary button--wide">
@@ -116,6 +122,10 @@ mod tests {
         assert_eq!(
             error_from_query("throttled-12-<b>"),
             Some(AppError::BadCredentials)
+        );
+        assert_eq!(
+            error_from_query("expired"),
+            Some(AppError::invalid("code", Problem::Expired))
         );
         assert_eq!(
             error_from_query("busy"),

@@ -130,18 +130,24 @@ pub async fn get_member(member: i64) -> Result<MemberDetail, AppError> {
         let (row, notes, workplace_committee) = repo::member(&pool, &scope, member)
             .await?
             .ok_or(AppError::NotFound)?;
+        let now = crate::server::state::clock()?.now();
         let account = if scope.can_write {
-            match super::repo::member_username(&pool, member).await? {
-                Some(username) => {
-                    let lock = crate::server::auth::username_lock(
-                        &pool,
-                        &username,
-                        crate::server::state::clock()?.now(),
-                    )
-                    .await?;
+            match repo::member_account(&pool, member).await? {
+                Some((user_id, username, must_choose_password)) => {
+                    let lock = crate::server::auth::username_lock(&pool, &username, now).await?;
+                    let code = crate::features::auth::codes::outstanding(&pool, user_id, now)
+                        .await?
+                        .map(|(code, expires_at)| {
+                            (
+                                crate::features::auth::model::printed_code(&code),
+                                crate::features::auth::codes::last_day(expires_at),
+                            )
+                        });
                     Some(MemberAccount {
                         username,
                         locked: lock.map(|l| (l.until_text(), l.minutes)),
+                        code,
+                        has_own_password: !must_choose_password,
                     })
                 }
                 None => None,
@@ -151,6 +157,7 @@ pub async fn get_member(member: i64) -> Result<MemberDetail, AppError> {
         };
         Ok(MemberDetail {
             account,
+            may_issue_code: scope.can_write && row.status != MemberStatus::Transferred,
             member: row,
             cell: repo::cell_info(&scope),
             notes,

@@ -5,13 +5,14 @@ use leptos_meta::Title;
 
 use leptos_router::hooks::use_query_map;
 
-use super::api::UnlockSignIn;
-use super::api::get_member;
+use super::api::{UnlockSignIn, get_member};
 use super::model::*;
+use super::sign_ins::IssueSignInCode;
 use super::widgets::{
     HistoryTable, LastVisit, PhoneLink, StatusBadge, TagList, id_param, status_label,
 };
 use crate::i18n::*;
+use crate::ui::error_text::{ErrorNotice, refusal_from_query};
 use crate::ui::format;
 use crate::ui::loaded::Loaded;
 use leptos::server_fn::ServerFn as _;
@@ -34,13 +35,32 @@ fn MemberView(d: MemberDetail) -> impl IntoView {
     let cell_href = format!("/cells/{}/members", d.cell.id);
     let gender = m.gender;
     let member_id = m.id;
-    let unlocked = use_query_map().with_untracked(|q| q.get("unlocked").is_some());
-    let account = d.account.clone().map(|a| {
-        view! {
-            <section class="panel" aria-labelledby="account-title">
-                <h2 id="account-title">{t!(i18n, members.account)}</h2>
+    let (unlocked, issued, error) = use_query_map().with_untracked(|q| {
+        (
+            q.get("unlocked").is_some(),
+            q.get("issued").is_some(),
+            refusal_from_query(&q.get("error").unwrap_or_default()),
+        )
+    });
+    let may_issue = d.may_issue_code;
+    let has_account = d.account.is_some();
+    let account = (has_account || may_issue).then(|| {
+        let state = match d.account.clone() {
+            None => view! { <p class="muted">{t!(i18n, members.no_account)}</p> }.into_any(),
+            Some(a) => view! {
                 <p><strong>{a.username.clone()}</strong></p>
                 {unlocked.then(|| view! { <p class="notice" role="status">{t!(i18n, members.unlocked)}</p> })}
+                {match a.code.clone() {
+                    Some((code, last_day)) => view! {
+                        <div class="sign-in-code">
+                            <p>{t!(i18n, members.code_label)}</p>
+                            <p class="sign-in-code__code">{code}</p>
+                            <p class="muted">{t!(i18n, members.code_until, date = format::date(last_day))}</p>
+                        </div>
+                    }.into_any(),
+                    None if !a.has_own_password => view! { <p class="muted">{t!(i18n, members.no_password_yet)}</p> }.into_any(),
+                    None => ().into_any(),
+                }}
                 {match a.locked.clone() {
                     Some((until, minutes)) => view! {
                         <p class="notice notice--error">{t!(i18n, members.account_locked, until = until.clone(), minutes = minutes)}</p>
@@ -49,8 +69,32 @@ fn MemberView(d: MemberDetail) -> impl IntoView {
                             <button type="submit" class="button">{t!(i18n, members.unlock)}</button>
                         </form>
                     }.into_any(),
-                    None => view! { <p class="muted">{t!(i18n, members.account_ok)}</p> }.into_any(),
+                    None if a.has_own_password => view! { <p class="muted">{t!(i18n, members.account_ok)}</p> }.into_any(),
+                    None => ().into_any(),
                 }}
+            }.into_any(),
+        };
+        view! {
+            <section class="panel" aria-labelledby="account-title">
+                <h2 id="account-title">{t!(i18n, members.account)}</h2>
+                {issued.then(|| view! { <p class="notice notice--ok" role="status">{t!(i18n, members.code_issued)}</p> })}
+                {state}
+                {may_issue.then(|| view! {
+                    <form method="post" action=IssueSignInCode::url() class="form">
+                        <input type="hidden" name="member" value=member_id />
+                        {error.map(|err| view! { <ErrorNotice err /> })}
+                        <button type="submit" class="button" aria-describedby=has_account.then_some("issue-code-hint")>
+                            {if has_account {
+                                t!(i18n, members.reissue_code).into_any()
+                            } else {
+                                t!(i18n, members.issue_code).into_any()
+                            }}
+                        </button>
+                        {has_account.then(|| view! {
+                            <p class="field__hint" id="issue-code-hint">{t!(i18n, members.reissue_hint)}</p>
+                        })}
+                    </form>
+                })}
             </section>
         }
     });

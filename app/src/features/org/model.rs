@@ -243,6 +243,9 @@ pub struct AssignmentEntry {
 pub struct MemberDetail {
     /// The member's sign-in, for those who may change the cell.
     pub account: Option<MemberAccount>,
+    /// The caller may give the member a one-time sign-in code (making their account if
+    /// they have none): those who may change the cell, for a member still in it.
+    pub may_issue_code: bool,
     pub member: MemberRow,
     pub cell: CellInfo,
     pub notes: String,
@@ -258,6 +261,11 @@ pub struct MemberAccount {
     pub username: String,
     /// Sign-in is locked after too many failures: until when (14:35) and minutes left.
     pub locked: Option<(String, u32)>,
+    /// The one-time code the account waits to be signed in with, as printed, and the last
+    /// day it works.
+    pub code: Option<(String, chrono::NaiveDate)>,
+    /// The person has chosen their own password (not only been given a code).
+    pub has_own_password: bool,
 }
 
 /// A household's page.

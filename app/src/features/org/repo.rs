@@ -295,6 +295,20 @@ pub async fn member_username(pool: &Pool, member_id: i64) -> sqlx::Result<Option
         .await
 }
 
+/// A member's account: its id, username and whether it still waits for a password of
+/// the person's own.
+pub async fn member_account(
+    pool: &Pool,
+    member_id: i64,
+) -> sqlx::Result<Option<(i64, String, bool)>> {
+    sqlx::query_as(
+        "SELECT id, username, must_choose_password FROM users WHERE member_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(member_id)
+    .fetch_optional(pool)
+    .await
+}
+
 pub async fn household_cell(pool: &Pool, household_id: i64) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT cell_id FROM households WHERE id = $1")
         .bind(household_id)

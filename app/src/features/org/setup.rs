@@ -108,13 +108,7 @@ pub async fn token_opens_setup(pool: &Pool, token: &str) -> sqlx::Result<bool> {
     let Some(kept) = kept else {
         return Ok(false);
     };
-    let same = kept.len() == token.len()
-        && kept
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    Ok(same && needs_setup(pool).await?)
+    Ok(crate::server::auth::same_secret(&kept, token) && needs_setup(pool).await?)
 }
 
 /// Why a set-up did not happen.

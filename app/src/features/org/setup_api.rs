@@ -162,10 +162,8 @@ pub async fn set_up_ward(form: SetupForm) -> Result<(), AppError> {
 fn back_to_form(form: &SetupForm, err: &AppError) -> String {
     use leptos_router::location::Url;
     let mut url = format!("/setup?token={}", Url::escape(&form.token));
-    if let Ok(json) = serde_json::to_string(err) {
-        url.push_str("&error=");
-        url.push_str(&Url::escape(&json));
-    }
+    url.push_str("&error=");
+    url.push_str(&err.to_query());
     for (name, value) in form.typed() {
         if !value.is_empty() {
             url.push_str(&format!("&{name}={}", Url::escape(value)));

@@ -27,6 +27,7 @@ pub enum CellTab {
     Meetings,
     Reports,
     Data,
+    SignIns,
 }
 
 /// A cell's page: loads the cell, then shows its header and tabs above `children`, or only
@@ -46,6 +47,7 @@ pub fn CellFrame(tab: CellTab, children: ChildrenFn) -> impl IntoView {
                     CellTab::Members => format!("{} · {}", t_string!(i18n, members.title), info.name),
                     CellTab::Households => format!("{} · {}", t_string!(i18n, households.title), info.name),
                     CellTab::Data => format!("{} · {}", t_string!(i18n, transfer.title), info.name),
+                    CellTab::SignIns => format!("{} · {}", t_string!(i18n, sign_ins.title), info.name),
                     CellTab::Visits => format!("{} · {}", t_string!(i18n, visits.coverage_title), info.name),
                     CellTab::Concerns => format!("{} · {}", t_string!(i18n, concerns.title), info.name),
                     CellTab::Meetings => format!("{} · {}", t_string!(i18n, meetings.title), info.name),
@@ -100,6 +102,11 @@ pub fn CellHeader(cell: CellInfo, tab: CellTab) -> impl IntoView {
                 <a href=format!("/cells/{id}/data") class="tabs__tab" aria-current=current(CellTab::Data)>
                     {t!(i18n, nav.data)}
                 </a>
+                {cell.can_write.then(|| view! {
+                    <a href=format!("/cells/{id}/sign-ins") class="tabs__tab" aria-current=current(CellTab::SignIns)>
+                        {t!(i18n, nav.sign_ins)}
+                    </a>
+                })}
             </nav>
         </header>
     }

@@ -304,13 +304,6 @@ async fn send_report(report: &Report, unit: &str) -> Result<Response, AppError> 
     .await
 }
 
-fn caller(session: AuthSession) -> Result<Caller, AppError> {
-    session
-        .user
-        .map(|u| Caller { me: u.me })
-        .ok_or(AppError::Unauthenticated)
-}
-
 /// `GET /export/reports/cells/{cell}/{<period>.xlsx | dv213-<year>.xlsx}`: the cell's readers.
 pub async fn cell_report_export(
     State(pool): State<Pool>,
@@ -319,7 +312,7 @@ pub async fn cell_report_export(
     Path((cell, file)): Path<(i64, String)>,
 ) -> Response {
     let run = async {
-        let caller = caller(session)?;
+        let caller = Caller::from_session(session)?;
         let scope = caller.read_cell(&pool, cell).await?;
         let today = clock.today();
         let stem = file.strip_suffix(".xlsx").ok_or(AppError::NotFound)?;
@@ -347,7 +340,7 @@ pub async fn ward_report_export(
     Path((ward, file)): Path<(i64, String)>,
 ) -> Response {
     let run = async {
-        let caller = caller(session)?;
+        let caller = Caller::from_session(session)?;
         let scope = caller.read_ward(&pool, ward).await?;
         let today = clock.today();
         let stem = file.strip_suffix(".xlsx").ok_or(AppError::NotFound)?;

@@ -663,10 +663,7 @@ pub async fn cell_export(
     Path((cell, file)): Path<(i64, String)>,
 ) -> Response {
     let run = async {
-        let caller = session
-            .user
-            .map(|u| Caller { me: u.me })
-            .ok_or(AppError::Unauthenticated)?;
+        let caller = Caller::from_session(session)?;
         let scope = caller.read_cell(&pool, cell).await?;
         let sheet = parse_file(&file)?;
         download(
@@ -691,10 +688,7 @@ pub async fn ward_export(
     Path((ward, file)): Path<(i64, String)>,
 ) -> Response {
     let run = async {
-        let caller = session
-            .user
-            .map(|u| Caller { me: u.me })
-            .ok_or(AppError::Unauthenticated)?;
+        let caller = Caller::from_session(session)?;
         let (name, cells) = caller.read_ward_cells(&pool, ward).await?;
         let sheet = parse_file(&file)?;
         download(&pool, ward, cells, sheet, &name, clock.today()).await

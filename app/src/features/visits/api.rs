@@ -146,13 +146,9 @@ async fn log(
 /// Sends a plain form post back to the household's page, saying what happened.
 #[cfg(feature = "ssr")]
 fn back_to_household(household: i64, result: &Result<StoredVisit, AppError>) {
-    use leptos_router::location::Url;
     let query = match result {
         Ok(v) => format!("saved={}", v.visited_on),
-        Err(e) => format!(
-            "refused={}",
-            Url::escape(&serde_json::to_string(e).unwrap_or_default())
-        ),
+        Err(e) => format!("refused={}", e.to_query()),
     };
     leptos_axum::redirect(&format!("/households/{household}?{query}#visit"));
 }
