@@ -246,12 +246,12 @@ async fn only_the_cells_secretary_and_its_committee_give_codes() {
             .await
             .unwrap()
     };
+    let other_ward = second_ward_committee(&app).await;
     let before = accounts().await;
     assert_eq!(
         issue(&app, member, None).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let other_ward = second_ward_committee(&app).await;
     for who in ["member1", "secretary2", "viewer"] {
         let cookie = app.sign_in(who).await;
         let res = issue(&app, member, Some(&cookie)).await;

@@ -82,8 +82,8 @@ pub fn SignInPage() -> impl IntoView {
                         required
                         aria-describedby="sign-in-code-hint"
                     />
-                    <span class="field__hint" id="sign-in-code-hint">{t!(i18n, sign_in.code_hint)}</span>
                 </label>
+                <p class="field__hint sign-in__code-hint" id="sign-in-code-hint">{t!(i18n, sign_in.code_hint)}</p>
                 {url_error.map(|err| view! { <ErrorNotice err /> })}
                 <button type="submit" class="button button--primary button--wide">
                     {t!(i18n, sign_in.submit)}
