@@ -24,6 +24,8 @@ function shown(page: Page) {
 
 test("a monthly meeting run from the shared screen with the keyboard only", async ({ page }, info) => {
   test.skip(info.project.name === "phone", "the shared screen is a projector or a TV");
+  // A whole meeting, from the concern heard before it to the printed minutes.
+  test.setTimeout(90_000);
   const text = unique(info, "Đề nghị lắp thêm đèn chiếu sáng cuối ngõ.");
   const answer = "Chi bộ đã đề nghị tổ dân phố lắp đèn trong tháng.";
   const task = unique(info, "Rà soát các hộ chưa có đảng viên phụ trách");
