@@ -48,6 +48,18 @@ pub enum Problem {
     Transferred,
     /// An account that no longer signs in.
     Deactivated,
+    /// A unit that still holds members, so it cannot be retired.
+    HoldsMembers {
+        count: u32,
+    },
+    /// A cell that still holds households, so it cannot be retired.
+    HoldsHouseholds {
+        count: u32,
+    },
+    /// Members who still look after households where they are, so they cannot move.
+    StillLooksAfter {
+        count: u32,
+    },
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
@@ -179,6 +191,10 @@ pub fn field_name_vi(field: &str) -> &str {
         "on_day" => "Ngày báo lại cho hộ",
         "concern" => "Kiến nghị",
         "version" => "Phiên bản",
+        "unit_name" => "Tên đơn vị",
+        "unit_code" => "Mã đơn vị",
+        "party_group" => "Tổ đảng",
+        "target_cell" => "Chi bộ chuyển đến",
         "alley" => "Ngõ",
         "age" => "Thời gian",
         "day_kind" => "Loại ngày",
@@ -231,6 +247,15 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
             format!("{name}: đã chuyển sinh hoạt đi nơi khác, không cấp đăng nhập ở đây.")
         }
         Problem::Deactivated => format!("{name}: tài khoản đăng nhập đã ngừng hoạt động."),
+        Problem::HoldsMembers { count } => format!(
+            "{name}: còn {count} đảng viên sinh hoạt. Chuyển họ sang đơn vị khác trước khi giải thể."
+        ),
+        Problem::HoldsHouseholds { count } => format!(
+            "{name}: còn {count} hộ gia đình. Chuyển các hộ sang chi bộ khác trước khi giải thể."
+        ),
+        Problem::StillLooksAfter { count } => format!(
+            "{name}: đảng viên của tổ còn phụ trách {count} hộ. Bàn giao các hộ trên bảng phân công trước khi chuyển tổ."
+        ),
         Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(
             "{name}: phải từ {} đến {}.",

@@ -40,6 +40,7 @@ use crate::features::org::{
     members_page::MembersPage,
     setup_page::SetupPage,
     sign_ins_page::SignInsPage,
+    units_page::UnitsPage,
 };
 use crate::features::reviews::{
     dv213_page::Dv213Page,
@@ -138,6 +139,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell/reports/members") view=EvidencePage />
                         <Route path=path!("/cells/:cell/reports/dv213") view=Dv213Page />
                         <Route path=path!("/wards/:ward/reports") view=WardReportPage />
+                        <Route path=path!("/wards/:ward/units") view=UnitsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

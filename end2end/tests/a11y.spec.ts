@@ -71,6 +71,12 @@ test("the committee's pages pass axe", async ({ page }) => {
   await accessible(page, inbox);
   await accessible(page, `${ward}/calendar`);
   await accessible(page, `${ward}/reports`);
+  // The ward's tree, with every editing form open.
+  await accessible(page, `${ward}/units`);
+  await page.locator("details.unit__edit").evaluateAll((all) => all.forEach((d) => d.setAttribute("open", "")));
+  const open = await new AxeBuilder({ page }).analyze();
+  expect(open.violations.map((v) => v.id)).toEqual([]);
+  await noHorizontalScroll(page);
 });
 
 test("a member's pages pass axe", async ({ page }) => {

@@ -18,6 +18,7 @@ function setupLink(): string {
 
 test("a new ward is set up in the browser, once, and its committee is signed in", async ({ page }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "one ward to set up: the desktop run sets it up");
+  test.setTimeout(90_000);
   // Before the set-up, every page leads to the set-up page, which asks for the link.
   await page.goto(`${site}/cells`);
   await expect(page).toHaveURL(`${site}/setup`);
@@ -85,6 +86,44 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
   await expect(page).toHaveURL(/\/login/);
   await signIn("hoa-sua-mua-thu");
   await expect(page).toHaveURL(`${site}/cells`);
+
+  // The committee builds its ward's tree: a cell, a party group in it, a rename.
+  await page.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Tổ chức" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Chi bộ và tổ đảng" })).toBeVisible();
+  await expect(page.getByText("Chưa có chi bộ nào.")).toBeVisible();
+  const add = page.getByRole("region", { name: "Thêm chi bộ" });
+  const addCell = async (name: string, code: string) => {
+    await add.getByLabel("Tên đơn vị").fill(name);
+    await add.getByLabel("Mã đơn vị").fill(code);
+    await add.getByRole("button", { name: "Thêm chi bộ" }).click();
+  };
+  await addCell("Chi bộ Thôn Đông", "tt-dong");
+  const cell = page.getByRole("region", { name: "Chi bộ Thôn Đông" });
+  await expect(cell.getByText("TT-DONG", { exact: true })).toBeVisible();
+  await expect(cell.getByText("Chi bộ chưa chia tổ đảng.")).toBeVisible();
+  // A code the ward already holds is refused by name, and nothing is added.
+  await addCell("Chi bộ Thôn Tây", "HN-TT");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Mã đơn vị: đã có người dùng, hãy chọn cái khác.");
+  await expect(page.getByRole("region", { name: "Chi bộ Thôn Tây" })).toHaveCount(0);
+
+  await cell.getByText("Thêm tổ đảng", { exact: true }).first().click();
+  const addGroup = cell.getByRole("form", { name: "Thêm tổ đảng – Chi bộ Thôn Đông" });
+  await addGroup.getByLabel("Tên đơn vị").fill("Tổ đảng số 1");
+  await addGroup.getByLabel("Mã đơn vị").fill("TT-DONG-1");
+  await addGroup.getByRole("button", { name: "Thêm tổ đảng" }).click();
+  await expect(cell.getByRole("listitem").filter({ hasText: "Tổ đảng số 1" })).toContainText("0 đảng viên");
+
+  await cell.getByText("Sửa tên, mã chi bộ").click();
+  const rename = cell.getByRole("form", { name: "Sửa tên, mã chi bộ" });
+  await rename.getByLabel("Tên đơn vị").fill("Chi bộ Thôn Đông Hạ");
+  await rename.getByRole("button", { name: "Lưu" }).click();
+  const renamed = page.getByRole("region", { name: "Chi bộ Thôn Đông Hạ" });
+  await expect(renamed.getByText("TT-DONG", { exact: true })).toBeVisible();
+  await expect(renamed.getByRole("listitem").filter({ hasText: "Tổ đảng số 1" })).toBeVisible();
+
+  // The new cell is the committee's to open from its list of cells.
+  await page.goto(`${site}/cells`);
+  await expect(page.getByRole("link", { name: "Chi bộ Thôn Đông Hạ" })).toBeVisible();
 });
 
 test("the set-up page fits a phone", async ({ page }, testInfo) => {

@@ -159,7 +159,8 @@ impl Caller {
         Ok(ward)
     }
 
-    /// A commune/ward the caller may read as a whole: its name and its cells in name order.
+    /// A commune/ward the caller may read as a whole: its name and its cells still in use, in
+    /// name order.
     pub async fn read_ward_cells(
         &self,
         pool: &Pool,
@@ -167,7 +168,8 @@ impl Caller {
     ) -> AppResult<(String, Vec<i64>)> {
         let ward = self.read_ward(pool, ward_id).await?;
         let cells: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM org_units WHERE ward_id = $1 AND kind = 'cell' ORDER BY name, id",
+            "SELECT id FROM org_units WHERE ward_id = $1 AND kind = 'cell' AND retired_at IS NULL \
+             ORDER BY name, id",
         )
         .bind(ward.ward_id)
         .fetch_all(pool)
@@ -175,12 +177,13 @@ impl Caller {
         Ok((ward.name, cells))
     }
 
-    /// The cells the caller may read as a whole, in name order.
+    /// The cells still in use that the caller may read as a whole, in name order.
     pub async fn readable_cells(&self, pool: &Pool) -> AppResult<Vec<CellScope>> {
         let mut out = Vec::new();
         for g in self.me.grants.iter().filter(|g| g.role.reads_units()) {
             let rows: Vec<CellRow> = sqlx::query_as(&format!(
-                "{CELL_SELECT} WHERE c.kind = 'cell' AND c.path LIKE $1 ORDER BY c.name"
+                "{CELL_SELECT} WHERE c.kind = 'cell' AND c.retired_at IS NULL AND c.path LIKE $1 \
+                 ORDER BY c.name"
             ))
             .bind(format!("{}%", g.unit_path))
             .fetch_all(pool)

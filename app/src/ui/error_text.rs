@@ -1,6 +1,7 @@
 //! An [`AppError`] in the reader's language.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::error::{AppError, Problem};
 use crate::i18n::*;
@@ -60,6 +61,10 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "on_day" => td_string!(l, fields.on_day).to_string(),
         "concern" => td_string!(l, fields.concern).to_string(),
         "version" => td_string!(l, fields.version).to_string(),
+        "unit_name" => td_string!(l, fields.unit_name).to_string(),
+        "unit_code" => td_string!(l, fields.unit_code).to_string(),
+        "party_group" => td_string!(l, fields.party_group).to_string(),
+        "target_cell" => td_string!(l, fields.target_cell).to_string(),
         "alley" => td_string!(l, fields.alley).to_string(),
         "age" => td_string!(l, fields.age).to_string(),
         "day_kind" => td_string!(l, fields.day_kind).to_string(),
@@ -138,6 +143,15 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 Problem::Expired => td_string!(l, errors.expired, field).to_string(),
                 Problem::Transferred => td_string!(l, errors.transferred, field).to_string(),
                 Problem::Deactivated => td_string!(l, errors.deactivated, field).to_string(),
+                Problem::HoldsMembers { count } => {
+                    td_string!(l, errors.holds_members, field, count = *count).to_string()
+                }
+                Problem::HoldsHouseholds { count } => {
+                    td_string!(l, errors.holds_households, field, count = *count).to_string()
+                }
+                Problem::StillLooksAfter { count } => {
+                    td_string!(l, errors.still_looks_after, field, count = *count).to_string()
+                }
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(
                     l,
@@ -177,6 +191,16 @@ pub fn refusal_from_query(json: &str) -> Option<AppError> {
         _ => false,
     };
     fits.then_some(err)
+}
+
+/// The error a plain form post came back with (`?__err=…`), if any.
+#[component]
+pub fn FormError() -> impl IntoView {
+    let query = use_query_map();
+    let err = query
+        .with_untracked(|q| q.get("__err"))
+        .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&e));
+    err.map(|err| view! { <ErrorNotice err /> })
 }
 
 /// An error shown in a page, announced to screen readers.

@@ -133,17 +133,24 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 .then_some("page")
         }
     };
+    // The ward's concerns: its pages other than the reports and the tree.
     let ward_current = move |w: i64| {
         let ward = format!("/wards/{w}");
-        let reports = format!("/wards/{w}/reports");
+        let own = [format!("/wards/{w}/reports"), format!("/wards/{w}/units")];
         move || {
             pathname
                 .with(|here| {
                     here.starts_with(&format!("{ward}/"))
-                        && !(here == &reports || here.starts_with(&format!("{reports}/")))
+                        && !own
+                            .iter()
+                            .any(|s| here == s || here.starts_with(&format!("{s}/")))
                 })
                 .then_some("page")
         }
+    };
+    let ward_units_current = move |w: i64| {
+        let units = format!("/wards/{w}/units");
+        move || pathname.with(|here| here == &units).then_some("page")
     };
     let role_label = move || {
         role.map(|r| role_name(i18n.get_locale(), r))
@@ -185,6 +192,7 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 {ward.map(|w| view! {
                     <a href=format!("/wards/{w}/inbox") aria-current=ward_current(w)>{t!(i18n, nav.ward_concerns)}</a>
                     <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current(w)>{t!(i18n, nav.ward_reports)}</a>
+                    <a href=format!("/wards/{w}/units") aria-current=ward_units_current(w)>{t!(i18n, nav.units)}</a>
                 })}
                 <a href=ACCOUNT_PATH aria-current=account_current>{t!(i18n, nav.account)}</a>
             </nav>

@@ -248,3 +248,56 @@ pub fn page_args(cell: i64) -> Vec<(&'static str, String)> {
         ("page", "1".to_string()),
     ]
 }
+
+/// The field and problem of a refusal of bad input.
+pub fn invalid(res: &Answer) -> (String, String) {
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let err = &res.json()["Invalid"];
+    let problem = match &err["problem"] {
+        Value::String(s) => s.clone(),
+        other => other.as_object().unwrap().keys().next().unwrap().clone(),
+    };
+    (err["field"].as_str().unwrap().to_string(), problem)
+}
+
+/// A second commune/ward beside the demo's, with its own committee account; signed in.
+pub async fn second_ward_committee(app: &TestApp) -> String {
+    let (province, province_path): (i64, String) = sqlx::query_as(
+        "SELECT id, path FROM org_units WHERE kind = 'province' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let now = clock().now();
+    let ward: i64 = sqlx::query_scalar(
+        "INSERT INTO org_units (parent_id, kind, name, code, path, created_at, commune_kind) \
+         VALUES ($1, 'commune', 'Xã Bên Cạnh', 'X-BEN-CANH', '', $2, 'xa') RETURNING id",
+    )
+    .bind(province)
+    .bind(now)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE org_units SET path = $1, ward_id = id WHERE id = $2")
+        .bind(format!("{province_path}{ward}/"))
+        .bind(ward)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let user: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, display_name, created_at) \
+         SELECT 'committee.other', password_hash, 'Đảng ủy xã Bên Cạnh', $1 FROM users \
+         WHERE username = 'committee' RETURNING id",
+    )
+    .bind(now)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO user_roles (user_id, role, org_unit_id) VALUES ($1, 'committee', $2)")
+        .bind(user)
+        .bind(ward)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.sign_in("committee.other").await
+}

@@ -142,6 +142,7 @@ pub const HEAVY: usize = 3;
 
 pub const HOUSEHOLD_VERSION: &str = "SELECT version FROM households WHERE id = $1";
 pub const GROUP_VERSION: &str = "SELECT version FROM household_groups WHERE id = $1";
+pub const UNIT_VERSION: &str = "SELECT version FROM org_units WHERE id = $1";
 pub const CONCERN_VERSION: &str = "SELECT version FROM concerns WHERE id = $1";
 pub const MEETING_VERSION: &str = "SELECT version FROM meetings WHERE id = $1";
 pub const DV213_MEETING_VERSION: &str =
@@ -278,6 +279,25 @@ pub fn table() -> Vec<Endpoint> {
         "auth/issue_code" Form Scoped LIGHT { member: writes(Unsigned) },
         "auth/issue_cell_codes" Form Scoped 2 { cell: writes(Cell) },
         "org/sign_ins" Form Scoped LIGHT { cell: writes(Cell) },
+        // the ward's tree: its committee (a secretary's writes over a cell are refused too)
+        "org/units" Form Scoped LIGHT { ward: reads(Ward) },
+        "org/add_cell" Form Scoped LIGHT { ward: writes(Ward), name: Text, code: Text },
+        "org/add_group" Form Scoped LIGHT { cell: writes(Cell), name: Text, code: Text },
+        "org/edit_unit" Form Scoped LIGHT {
+            unit: writes(Cell),
+            name: Text,
+            code: Text,
+            version: version(UNIT_VERSION, "unit"),
+        },
+        "org/retire_unit" Form Scoped LIGHT {
+            unit: writes(Cell),
+            version: version(UNIT_VERSION, "unit"),
+        },
+        "org/move_group" Form Scoped LIGHT {
+            group: writes(Cell),
+            cell: Id(Cell, None),
+            version: version(UNIT_VERSION, "group"),
+        },
         // Only after a one-time code: refused to every session of the fuzz.
         "auth/choose_password" Form SignedIn 3 {
             form: Struct(args![password: Password, password_again: Password]),

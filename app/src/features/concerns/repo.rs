@@ -805,10 +805,11 @@ pub async fn on_time(
     Ok(out)
 }
 
-/// The cells of a ward, in name order.
+/// The cells of a ward still in use, in name order.
 pub async fn ward_cells(pool: &Pool, ward_id: i64) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as(
-        "SELECT id, name FROM org_units WHERE ward_id = $1 AND kind = 'cell' ORDER BY name, id",
+        "SELECT id, name FROM org_units WHERE ward_id = $1 AND kind = 'cell' \
+         AND retired_at IS NULL ORDER BY name, id",
     )
     .bind(ward_id)
     .fetch_all(pool)

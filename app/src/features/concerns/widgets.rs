@@ -1,12 +1,9 @@
-//! Small pieces shared by the concern pages: labels, the deadline chip, cards, form errors.
+//! Small pieces shared by the concern pages: labels, the deadline chip, cards.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::model::*;
-use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::error_text::ErrorNotice;
 use crate::ui::format;
 
 pub fn state_label(l: Locale, s: State) -> &'static str {
@@ -137,15 +134,7 @@ pub fn AgeText(days: i64) -> impl IntoView {
     view! { <span class="concern-age">{t!(i18n, concerns.age, days = days)}</span> }
 }
 
-/// The error a plain form post came back with (`?__err=…`), if any.
-#[component]
-pub fn FormError() -> impl IntoView {
-    let query = use_query_map();
-    let err = query
-        .with_untracked(|q| q.get("__err"))
-        .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&e));
-    err.map(|err| view! { <ErrorNotice err /> })
-}
+pub use crate::ui::error_text::FormError;
 
 /// A concern as a card, on the board, in the inbox and in lists.
 #[component]

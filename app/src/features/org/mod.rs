@@ -6,6 +6,9 @@ pub mod repo;
 pub mod setup;
 pub mod setup_api;
 pub mod sign_ins;
+pub mod units;
+#[cfg(feature = "ssr")]
+pub mod units_repo;
 
 pub mod cells_page;
 pub mod households_page;
@@ -13,4 +16,5 @@ pub mod member_page;
 pub mod members_page;
 pub mod setup_page;
 pub mod sign_ins_page;
+pub mod units_page;
 pub mod widgets;

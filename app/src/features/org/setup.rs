@@ -146,7 +146,7 @@ fn present_within(field: &str, value: &str, max: u32) -> AppResult<()> {
 }
 
 /// A name: trimmed, required, not too long, no control characters.
-fn name(field: &str, typed: &str) -> AppResult<String> {
+pub(super) fn name(field: &str, typed: &str) -> AppResult<String> {
     let name = typed.split_whitespace().collect::<Vec<_>>().join(" ");
     present_within(field, &name, MAX_NAME_CHARS)?;
     if name.chars().any(char::is_control) {
@@ -156,7 +156,7 @@ fn name(field: &str, typed: &str) -> AppResult<String> {
 }
 
 /// A unit code: trimmed, upper case ASCII letters and digits with `-`, `_` or `.`.
-fn code(field: &str, typed: &str) -> AppResult<String> {
+pub(super) fn code(field: &str, typed: &str) -> AppResult<String> {
     let code = typed.trim().to_uppercase();
     present_within(field, &code, MAX_CODE_CHARS)?;
     if !code
