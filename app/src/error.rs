@@ -60,6 +60,10 @@ pub enum Problem {
     StillLooksAfter {
         count: u32,
     },
+    /// The change would leave the ward without an active committee account.
+    LastCommittee,
+    /// The member role goes only to an account linked to a member of that cell.
+    RoleNeedsMember,
     /// An uploaded file that cannot be used, and why.
     File(crate::features::transfer::model::FileProblem),
     /// A day outside the days allowed (for example a visit dated in the future).
@@ -195,6 +199,9 @@ pub fn field_name_vi(field: &str) -> &str {
         "unit_code" => "Mã đơn vị",
         "party_group" => "Tổ đảng",
         "target_cell" => "Chi bộ chuyển đến",
+        "account" => "Tài khoản",
+        "role" => "Vai trò",
+        "unit" => "Đơn vị",
         "alley" => "Ngõ",
         "age" => "Thời gian",
         "day_kind" => "Loại ngày",
@@ -255,6 +262,12 @@ fn invalid_vi(field: &str, problem: &Problem) -> String {
         ),
         Problem::StillLooksAfter { count } => format!(
             "{name}: đảng viên của tổ còn phụ trách {count} hộ. Bàn giao các hộ trên bảng phân công trước khi chuyển tổ."
+        ),
+        Problem::LastCommittee => format!(
+            "{name}: đơn vị phải còn ít nhất một tài khoản cấp ủy đang hoạt động. Giao vai trò cấp ủy cho người khác trước."
+        ),
+        Problem::RoleNeedsMember => format!(
+            "{name}: vai trò đảng viên chỉ giao cho tài khoản gắn với một đảng viên của chi bộ đó."
         ),
         Problem::File(p) => p.to_string(),
         Problem::DateOutOfRange { earliest, latest } => format!(

@@ -34,6 +34,7 @@ use crate::features::meetings::{
     list_page::MeetingsPage, meeting_page::MeetingPage, minutes_page::MinutesPage,
 };
 use crate::features::org::{
+    accounts_page::AccountsPage,
     cells_page::{CellPage, CellsPage},
     households_page::HouseholdsPage,
     member_page::MemberPage,
@@ -140,6 +141,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cells/:cell/reports/dv213") view=Dv213Page />
                         <Route path=path!("/wards/:ward/reports") view=WardReportPage />
                         <Route path=path!("/wards/:ward/units") view=UnitsPage />
+                        <Route path=path!("/wards/:ward/accounts") view=AccountsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

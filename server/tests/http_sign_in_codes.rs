@@ -20,19 +20,6 @@ async fn sign_in_with(app: &TestApp, username: &str, password: &str) -> Answer {
     sign_in_on(&app.router, username, password).await
 }
 
-async fn sign_in_on(router: &axum::Router, username: &str, password: &str) -> Answer {
-    call_on(
-        router,
-        "auth/sign_in",
-        &[
-            ("form[username]", username.to_string()),
-            ("form[password]", password.to_string()),
-        ],
-        None,
-    )
-    .await
-}
-
 fn cookie_of(res: &Answer) -> String {
     let set = res
         .headers

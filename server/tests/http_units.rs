@@ -8,21 +8,9 @@ use common::*;
 use http::StatusCode;
 use serde_json::Value;
 
-async fn ward(app: &TestApp) -> i64 {
-    app.id("SELECT id FROM org_units WHERE kind = 'commune' ORDER BY id LIMIT 1")
-        .await
-}
-
 async fn version_of(app: &TestApp, unit: i64) -> i64 {
     app.id(&format!("SELECT version FROM org_units WHERE id = {unit}"))
         .await
-}
-
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    app.id(&format!(
-        "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
-    ))
-    .await
 }
 
 fn args(pairs: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
@@ -101,7 +89,7 @@ async fn tree(app: &TestApp, ward: i64, cookie: &str) -> Vec<(String, String, Ve
 #[tokio::test]
 async fn the_committee_adds_renames_and_retires_cells_and_groups() {
     let app = app().await;
-    let ward = ward(&app).await;
+    let ward = first_ward(&app).await;
     let committee = app.sign_in("committee").await;
     let cells_before = tree(&app, ward, &committee).await.len();
 
@@ -396,7 +384,7 @@ async fn a_group_moves_with_its_members_once_they_have_handed_over() {
 #[tokio::test]
 async fn only_the_wards_committee_changes_its_tree() {
     let app = app().await;
-    let ward = ward(&app).await;
+    let ward = first_ward(&app).await;
     let cell = app.cell(0).await;
     let (group, _, other) = busy_group(&app).await;
     let other_ward = second_ward_committee(&app).await;

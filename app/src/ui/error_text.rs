@@ -65,6 +65,9 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "unit_code" => td_string!(l, fields.unit_code).to_string(),
         "party_group" => td_string!(l, fields.party_group).to_string(),
         "target_cell" => td_string!(l, fields.target_cell).to_string(),
+        "account" => td_string!(l, fields.account).to_string(),
+        "role" => td_string!(l, fields.role).to_string(),
+        "unit" => td_string!(l, fields.unit).to_string(),
         "alley" => td_string!(l, fields.alley).to_string(),
         "age" => td_string!(l, fields.age).to_string(),
         "day_kind" => td_string!(l, fields.day_kind).to_string(),
@@ -151,6 +154,10 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
                 }
                 Problem::StillLooksAfter { count } => {
                     td_string!(l, errors.still_looks_after, field, count = *count).to_string()
+                }
+                Problem::LastCommittee => td_string!(l, errors.last_committee, field).to_string(),
+                Problem::RoleNeedsMember => {
+                    td_string!(l, errors.role_needs_member, field).to_string()
                 }
                 Problem::File(p) => crate::features::transfer::texts::file_problem(l, p),
                 Problem::DateOutOfRange { earliest, latest } => td_string!(

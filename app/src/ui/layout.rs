@@ -136,7 +136,11 @@ fn SiteHeader(me: Me) -> impl IntoView {
     // The ward's concerns: its pages other than the reports and the tree.
     let ward_current = move |w: i64| {
         let ward = format!("/wards/{w}");
-        let own = [format!("/wards/{w}/reports"), format!("/wards/{w}/units")];
+        let own = [
+            format!("/wards/{w}/reports"),
+            format!("/wards/{w}/units"),
+            format!("/wards/{w}/accounts"),
+        ];
         move || {
             pathname
                 .with(|here| {
@@ -148,10 +152,15 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 .then_some("page")
         }
     };
-    let ward_units_current = move |w: i64| {
-        let units = format!("/wards/{w}/units");
-        move || pathname.with(|here| here == &units).then_some("page")
+    let ward_page_current = move |w: i64, page: &'static str| {
+        let own = format!("/wards/{w}/{page}");
+        move || pathname.with(|here| here == &own).then_some("page")
     };
+    // The ward's accounts: its committee alone keeps them.
+    let committee = me
+        .grants
+        .iter()
+        .any(|g| g.role == Role::Committee && g.unit_kind == UnitKind::Commune);
     let role_label = move || {
         role.map(|r| role_name(i18n.get_locale(), r))
             .unwrap_or_default()
@@ -192,7 +201,10 @@ fn SiteHeader(me: Me) -> impl IntoView {
                 {ward.map(|w| view! {
                     <a href=format!("/wards/{w}/inbox") aria-current=ward_current(w)>{t!(i18n, nav.ward_concerns)}</a>
                     <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current(w)>{t!(i18n, nav.ward_reports)}</a>
-                    <a href=format!("/wards/{w}/units") aria-current=ward_units_current(w)>{t!(i18n, nav.units)}</a>
+                    <a href=format!("/wards/{w}/units") aria-current=ward_page_current(w, "units")>{t!(i18n, nav.units)}</a>
+                    {committee.then(|| view! {
+                        <a href=format!("/wards/{w}/accounts") aria-current=ward_page_current(w, "accounts")>{t!(i18n, nav.accounts)}</a>
+                    })}
                 })}
                 <a href=ACCOUNT_PATH aria-current=account_current>{t!(i18n, nav.account)}</a>
             </nav>

@@ -301,3 +301,31 @@ pub async fn second_ward_committee(app: &TestApp) -> String {
         .unwrap();
     app.sign_in("committee.other").await
 }
+
+/// The demo's commune/ward.
+pub async fn first_ward(app: &TestApp) -> i64 {
+    app.id("SELECT id FROM org_units WHERE kind = 'commune' ORDER BY id LIMIT 1")
+        .await
+}
+
+/// How many audit entries of `action` there are.
+pub async fn audit_count(app: &TestApp, action: &str) -> i64 {
+    app.id(&format!(
+        "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+    ))
+    .await
+}
+
+/// A sign-in with a password or a one-time code, through `router`.
+pub async fn sign_in_on(router: &Router, username: &str, password: &str) -> Answer {
+    call_on(
+        router,
+        "auth/sign_in",
+        &[
+            ("form[username]", username.to_string()),
+            ("form[password]", password.to_string()),
+        ],
+        None,
+    )
+    .await
+}

@@ -142,6 +142,8 @@ pub const HEAVY: usize = 3;
 
 pub const HOUSEHOLD_VERSION: &str = "SELECT version FROM households WHERE id = $1";
 pub const GROUP_VERSION: &str = "SELECT version FROM household_groups WHERE id = $1";
+/// Account ids no account holds.
+pub const NO_ACCOUNT: &[i64] = &[987_654, 987_655];
 pub const UNIT_VERSION: &str = "SELECT version FROM org_units WHERE id = $1";
 pub const CONCERN_VERSION: &str = "SELECT version FROM concerns WHERE id = $1";
 pub const MEETING_VERSION: &str = "SELECT version FROM meetings WHERE id = $1";
@@ -297,6 +299,49 @@ pub fn table() -> Vec<Endpoint> {
             group: writes(Cell),
             cell: Id(Cell, None),
             version: version(UNIT_VERSION, "group"),
+        },
+        // the ward's accounts: its committee. The accounts named are none of the fuzz's own
+        // (which must keep signing in) and the versions never current, so no call of the
+        // fuzz deactivates or resets a session it goes on with.
+        "org/accounts" Form Scoped LIGHT { ward: writes(Ward) },
+        "org/create_account" Form Scoped LIGHT {
+            ward: writes(Ward),
+            display_name: Text,
+            username: Username,
+            role: Choice(&["committee", "secretary", "member", "viewer"]),
+            unit: Id(Cell, None),
+            member: Text,
+        },
+        "org/grant_role" Form Scoped LIGHT {
+            ward: writes(Ward),
+            account: Int(NO_ACCOUNT),
+            role: Choice(&["viewer", "secretary"]),
+            unit: Id(Cell, None),
+            version: Int(&[0]),
+        },
+        "org/revoke_role" Form Scoped LIGHT {
+            ward: writes(Ward),
+            account: Int(NO_ACCOUNT),
+            role: Choice(&["member", "committee"]),
+            unit: Id(Ward, None),
+            version: Int(&[0]),
+        },
+        "org/set_account_active" Form Scoped LIGHT {
+            ward: writes(Ward),
+            account: Int(NO_ACCOUNT),
+            active: Bool,
+            version: Int(&[0]),
+        },
+        "org/link_member" Form Scoped LIGHT {
+            ward: writes(Ward),
+            account: Int(NO_ACCOUNT),
+            member: Text,
+            version: Int(&[0]),
+        },
+        "org/reset_sign_in" Form Scoped LIGHT {
+            ward: writes(Ward),
+            account: Int(NO_ACCOUNT),
+            version: Int(&[0]),
         },
         // Only after a one-time code: refused to every session of the fuzz.
         "auth/choose_password" Form SignedIn 3 {

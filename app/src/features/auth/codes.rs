@@ -52,49 +52,18 @@ pub async fn issue_for_member(
     if status == "transferred" {
         return Err(AppError::invalid("member", Problem::Transferred));
     }
-    let account: Option<(i64, String, bool)> = sqlx::query_as(
-        "SELECT id, username, active FROM users WHERE member_id = $1 ORDER BY id LIMIT 1",
-    )
-    .bind(member_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let (user_id, username, new_account) = match account {
-        Some((user_id, username, active)) => {
-            if !active {
-                return Err(AppError::invalid("member", Problem::Deactivated));
-            }
-            let held: Vec<String> = sqlx::query_scalar(
-                "SELECT u.path FROM user_roles r JOIN org_units u ON u.id = r.org_unit_id \
-                 WHERE r.user_id = $1",
-            )
-            .bind(user_id)
-            .fetch_all(&mut **tx)
+    let account: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE member_id = $1 ORDER BY id LIMIT 1")
+            .bind(member_id)
+            .fetch_optional(&mut **tx)
             .await?;
-            if !held.iter().all(|path| by.covers(path, Role::writes_units)) {
-                return Err(AppError::Forbidden);
-            }
-            sqlx::query(
-                "UPDATE users SET password_hash = $1, must_choose_password = 1 WHERE id = $2",
-            )
-            .bind(unusable_password())
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await?;
-            (user_id, username, false)
+    let issued = match account {
+        Some(user_id) => {
+            reset_account(tx, by, user_id, ward_id, ("member", member_id), now).await?
         }
         None => {
             let username = free_username(tx, &username_from_name(&full_name)).await?;
-            let user_id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (username, password_hash, display_name, member_id, created_at, \
-                 must_choose_password) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
-            )
-            .bind(&username)
-            .bind(unusable_password())
-            .bind(&full_name)
-            .bind(member_id)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?;
+            let user_id = create_account(tx, &username, &full_name, Some(member_id), now).await?;
             sqlx::query(
                 "INSERT INTO user_roles (user_id, role, org_unit_id) VALUES ($1, 'member', $2)",
             )
@@ -102,9 +71,87 @@ pub async fn issue_for_member(
             .bind(cell_id)
             .execute(&mut **tx)
             .await?;
-            (user_id, username, true)
+            let about = ("member", member_id);
+            give_code(tx, by, user_id, username, ward_id, true, about, now).await?
         }
     };
+    Ok(issued)
+}
+
+/// Makes an account that signs in only with a one-time code until its holder chooses a
+/// password, and answers its id. The caller gives it its roles and its code.
+pub async fn create_account(
+    tx: &mut Tx<'_>,
+    username: &str,
+    display_name: &str,
+    member_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, display_name, member_id, created_at, \
+         must_choose_password) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
+    )
+    .bind(username)
+    .bind(unusable_password())
+    .bind(display_name)
+    .bind(member_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Resets an active account's sign-in to a new one-time code: its password stops working,
+/// so every session of the person ends. An account that also holds roles the caller does
+/// not hold over (a committee member's, for a secretary) is not the caller's to reset.
+/// `about` is what the audit entry is about (the member, or the account).
+pub async fn reset_account(
+    tx: &mut Tx<'_>,
+    by: &Me,
+    user_id: i64,
+    ward_id: i64,
+    about: (&'static str, i64),
+    now: DateTime<Utc>,
+) -> AppResult<Issued> {
+    let account: Option<(String, bool)> =
+        sqlx::query_as("SELECT username, active FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (username, active) = account.ok_or(AppError::NotFound)?;
+    if !active {
+        return Err(AppError::invalid("member", Problem::Deactivated));
+    }
+    let held: Vec<String> = sqlx::query_scalar(
+        "SELECT u.path FROM user_roles r JOIN org_units u ON u.id = r.org_unit_id \
+         WHERE r.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    if !held.iter().all(|path| by.covers(path, Role::writes_units)) {
+        return Err(AppError::Forbidden);
+    }
+    sqlx::query("UPDATE users SET password_hash = $1, must_choose_password = 1 WHERE id = $2")
+        .bind(unusable_password())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    give_code(tx, by, user_id, username, ward_id, false, about, now).await
+}
+
+/// Gives an account a fresh one-time code (replacing any it had), audited as about
+/// `about` (an entity and its id).
+#[allow(clippy::too_many_arguments)]
+pub async fn give_code(
+    tx: &mut Tx<'_>,
+    by: &Me,
+    user_id: i64,
+    username: String,
+    ward_id: i64,
+    new_account: bool,
+    about: (&'static str, i64),
+    now: DateTime<Utc>,
+) -> AppResult<Issued> {
     let code = new_code();
     let expires_at = expiry(now);
     sqlx::query(
@@ -130,8 +177,8 @@ pub async fn issue_for_member(
             } else {
                 "user.code_issued"
             },
-            entity: "member",
-            entity_id: Some(member_id),
+            entity: about.0,
+            entity_id: Some(about.1),
             before: None,
             after: Some(&serde_json::json!({ "username": username, "expires_at": expires_at })),
             at: now,
@@ -159,7 +206,7 @@ pub fn last_day(expires_at: DateTime<Utc>) -> NaiveDate {
 }
 
 /// The first of `base`, `base2`, `base3`… that no account holds.
-async fn free_username(tx: &mut Tx<'_>, base: &str) -> AppResult<String> {
+pub async fn free_username(tx: &mut Tx<'_>, base: &str) -> AppResult<String> {
     let taken: Vec<String> =
         sqlx::query_scalar("SELECT username FROM users WHERE username LIKE $1")
             .bind(format!("{base}%"))

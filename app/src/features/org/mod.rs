@@ -1,3 +1,6 @@
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod accounts_repo;
 pub mod api;
 pub mod model;
 #[cfg(feature = "ssr")]
@@ -10,6 +13,7 @@ pub mod units;
 #[cfg(feature = "ssr")]
 pub mod units_repo;
 
+pub mod accounts_page;
 pub mod cells_page;
 pub mod households_page;
 pub mod member_page;
