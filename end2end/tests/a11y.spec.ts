@@ -77,6 +77,12 @@ test("the committee's pages pass axe", async ({ page }) => {
   const open = await new AxeBuilder({ page }).analyze();
   expect(open.violations.map((v) => v.id)).toEqual([]);
   await noHorizontalScroll(page);
+  // The ward's accounts, with every account's forms open.
+  await accessible(page, `${ward}/accounts`);
+  await page.locator("details.unit__edit").evaluateAll((all) => all.forEach((d) => d.setAttribute("open", "")));
+  const accounts = await new AxeBuilder({ page }).analyze();
+  expect(accounts.violations.map((v) => v.id)).toEqual([]);
+  await noHorizontalScroll(page);
 });
 
 test("a member's pages pass axe", async ({ page }) => {

@@ -16,9 +16,9 @@ function setupLink(): string {
   return link!;
 }
 
-test("a new ward is set up in the browser, once, and its committee is signed in", async ({ page }, testInfo) => {
+test("a new ward is set up in the browser, once, and its committee is signed in", async ({ page, browser }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "one ward to set up: the desktop run sets it up");
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   // Before the set-up, every page leads to the set-up page, which asks for the link.
   await page.goto(`${site}/cells`);
   await expect(page).toHaveURL(`${site}/setup`);
@@ -124,6 +124,51 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
   // The new cell is the committee's to open from its list of cells.
   await page.goto(`${site}/cells`);
   await expect(page.getByRole("link", { name: "Chi bộ Thôn Đông Hạ" })).toBeVisible();
+
+  // The committee gives the new cell its secretary: an account with a one-time code.
+  await page.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Tài khoản đăng nhập" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tài khoản đăng nhập" })).toBeVisible();
+  const create = page.getByRole("region", { name: "Tạo tài khoản" });
+  const makeAccount = async (username: string) => {
+    await create.getByLabel("Họ và tên").fill("Nguyễn Thị Hoa");
+    await create.getByLabel("Tên đăng nhập").fill(username);
+    await create.getByLabel("Vai trò").selectOption({ label: "Bí thư chi bộ" });
+    await create.getByLabel("Đơn vị").selectOption({ label: "Chi bộ Thôn Đông Hạ" });
+    await create.getByRole("button", { name: "Tạo tài khoản" }).click();
+  };
+  // A username someone holds is refused by name.
+  await makeAccount("danguy.thanhtri");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Tên đăng nhập: đã có người dùng, hãy chọn cái khác.");
+  await makeAccount("");
+  const made = page.getByRole("main").getByRole("status");
+  await expect(made).toContainText("Đã tạo tài khoản hoa.nguyen.");
+  const code = /(\d{4} \d{4})/.exec((await made.textContent()) ?? "")?.[1];
+  expect(code).toBeTruthy();
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Nguyễn Thị Hoa" }) });
+  await expect(card).toContainText("Bí thư chi bộ · Chi bộ Thôn Đông Hạ");
+  await expect(card).toContainText("Chưa đăng nhập");
+
+  // The secretary signs in with the code on a phone, chooses a password, and lands on
+  // the cell.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "vi-VN" });
+  const secretary = await phone.newPage();
+  await secretary.goto(`${site}/login`);
+  await secretary.getByLabel("Tên đăng nhập").fill("hoa.nguyen");
+  await secretary.getByLabel("Mật khẩu").fill(code!);
+  await secretary.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(secretary).toHaveURL(/\/welcome$/);
+  await secretary.getByLabel("Mật khẩu mới", { exact: true }).fill("lua-chin-dong-xa");
+  await secretary.getByLabel("Nhập lại mật khẩu mới").fill("lua-chin-dong-xa");
+  await secretary.getByRole("button", { name: "Lưu mật khẩu và tiếp tục" }).click();
+  await expect(secretary.getByRole("heading", { level: 1, name: "Chi bộ Thôn Đông Hạ" })).toBeVisible();
+  await phone.close();
+
+  // The committee sees the secretary has signed in with a password of her own.
+  await page.reload();
+  await expect(card).toContainText("Đã tự đặt mật khẩu");
+  await expect(card).not.toContainText("Chưa đăng nhập");
+  const accountsAxe = await new AxeBuilder({ page }).analyze();
+  expect(accountsAxe.violations.map((v) => v.id)).toEqual([]);
 });
 
 test("the set-up page fits a phone", async ({ page }, testInfo) => {

@@ -162,7 +162,7 @@ fn CreateForm(choices: Choices) -> impl IntoView {
             <form method="post" action=CreateAccount::url() class="form form--inline">
                 <input type="hidden" name="ward" value=choices.ward />
                 <label class="field">
-                    <span class="field__label">{t!(i18n, fields.display_name)}</span>
+                    <span class="field__label">{t!(i18n, accounts.full_name)}</span>
                     <input name="display_name" maxlength="120" required autocomplete="off" />
                 </label>
                 <label class="field">

@@ -40,10 +40,13 @@ pub struct Target {
     pub roles: Vec<(Role, i64, String)>,
 }
 
+/// An account's id, username, member, whether it is active, and its member's ward.
+type AccountHead = (i64, String, Option<i64>, bool, Option<i64>);
+
 /// An account of the ward: one with a role at a unit of it, or linked to one of its
 /// members. Any other account answers like an unknown one.
 pub async fn ward_account(pool: &Pool, ward: &WardScope, id: i64) -> AppResult<Target> {
-    let row: Option<(i64, String, Option<i64>, bool, Option<i64>)> = sqlx::query_as(
+    let row: Option<AccountHead> = sqlx::query_as(
         "SELECT u.id, u.username, u.member_id, u.active, m.ward_id \
          FROM users u LEFT JOIN members m ON m.id = u.member_id WHERE u.id = $1",
     )
