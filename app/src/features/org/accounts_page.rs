@@ -257,7 +257,7 @@ fn AccountCard(a: Account, choices: Choices) -> impl IntoView {
             <details class="unit__edit">
                 <summary>{t!(i18n, accounts.manage)}<span class="visually-hidden">" "{name.clone()}</span></summary>
                 <form method="post" action=GrantRole::url() class="form form--inline"
-                    aria-label=format!("{} – {}", t_string!(i18n, accounts.add_role), name)>
+                    aria-label=format!("{} – {} ({})", t_string!(i18n, accounts.add_role), name, a.username)>
                     <input type="hidden" name="ward" value=ward />
                     <input type="hidden" name="account" value=id />
                     <input type="hidden" name="version" value=version />
@@ -288,7 +288,7 @@ fn AccountCard(a: Account, choices: Choices) -> impl IntoView {
                     </ul>
                 })}
                 <form method="post" action=LinkMember::url() class="form form--inline"
-                    aria-label=format!("{} – {}", t_string!(i18n, accounts.link), a.display_name)>
+                    aria-label=format!("{} – {} ({})", t_string!(i18n, accounts.link), a.display_name, a.username)>
                     <input type="hidden" name="ward" value=ward />
                     <input type="hidden" name="account" value=id />
                     <input type="hidden" name="version" value=version />

@@ -102,7 +102,7 @@ fn CellPanel(c: CellUnit, edit: bool, targets: Vec<(i64, String)>) -> impl IntoV
                 <details class="unit__edit">
                     <summary>{t!(i18n, units.edit_cell)}</summary>
                     <form method="post" action=EditUnit::url() class="form form--inline"
-                        aria-label=move || t_string!(i18n, units.edit_cell)>
+                        aria-label=format!("{} – {}", t_string!(i18n, units.edit_cell), cell_name.clone())>
                         <input type="hidden" name="unit" value=id />
                         <input type="hidden" name="version" value=version />
                         <UnitFields name=c.name.clone() code=c.code.clone() />
