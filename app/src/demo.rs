@@ -73,6 +73,8 @@ pub enum DemoError {
     NotEmpty,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    App(#[from] crate::error::AppError),
     #[error("password hashing failed: {0}")]
     Hash(#[from] tokio::task::JoinError),
 }
@@ -455,7 +457,7 @@ pub async fn generate(pool: &Pool, spec: &DemoSpec) -> Result<DemoCounts, DemoEr
     store_record(&mut tx, &w).await?;
     seed_features(&mut tx, &w, spec.today).await?;
     let users = if spec.accounts {
-        add_accounts(&mut tx, &w).await?
+        add_accounts(&mut tx, &w, spec.seed).await?
     } else {
         0
     };
@@ -1311,8 +1313,9 @@ async fn seed_features(tx: &mut Tx<'_>, w: &Ward, today: NaiveDate) -> Result<()
 }
 
 /// The demo's fixed accounts, all with [`DEMO_PASSWORD`]: the committee, a secretary for
-/// each of the first three cells, `member1` and `member2`, and a viewer.
-async fn add_accounts(tx: &mut Tx<'_>, w: &Ward) -> Result<u64, DemoError> {
+/// each of the first three cells, `member1` and `member2`, and a viewer; then an account
+/// for every other member.
+async fn add_accounts(tx: &mut Tx<'_>, w: &Ward, seed: u64) -> Result<u64, DemoError> {
     let (ward, created) = (w.ward, w.now);
     let mut users = 0;
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
@@ -1355,6 +1358,7 @@ async fn add_accounts(tx: &mut Tx<'_>, w: &Ward) -> Result<u64, DemoError> {
         None,
         vec![("viewer", ward)],
     ));
+    let mut ids: Vec<(&str, i64)> = Vec::new();
     for (username, display, member, roles) in accounts {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, display_name, member_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -1374,10 +1378,77 @@ async fn add_accounts(tx: &mut Tx<'_>, w: &Ward) -> Result<u64, DemoError> {
                 .execute(&mut **tx)
                 .await?;
         }
+        ids.push((username, id));
         users += 1;
     }
+    let id_of = |name: &str| ids.iter().find(|(u, _)| *u == name).map(|(_, id)| *id);
+    let committee = id_of("committee").unwrap_or_default();
+    // The committee account answers for the first two cells (R9); the third has nobody
+    // yet, a gap the start page and the ward report show.
+    for cell in w.cell_ids.iter().take(2) {
+        sqlx::query("UPDATE org_units SET steward_user_id = $1 WHERE id = $2")
+            .bind(committee)
+            .bind(cell)
+            .execute(&mut **tx)
+            .await?;
+    }
+    users += member_accounts(tx, w, seed, |i| {
+        ["secretary1", "secretary2", "secretary3"]
+            .get(i)
+            .and_then(|name| id_of(name))
+            .unwrap_or(committee)
+    })
+    .await?;
     sqlx::query("INSERT INTO app_settings (key, value) VALUES ('demo', '1')")
         .execute(&mut **tx)
         .await?;
     Ok(users)
+}
+
+/// An account for every member of the ward not transferred away who has none, made the
+/// way a secretary's "sign-ins for the whole cell" makes them: a username from the name,
+/// the member role in their cell, and a one-time code waiting to be printed on a card,
+/// issued by the cell's secretary (`secretary_of` the cell's index). The codes come from
+/// the demo's seed. Answers how many accounts were made.
+async fn member_accounts(
+    tx: &mut Tx<'_>,
+    w: &Ward,
+    seed: u64,
+    secretary_of: impl Fn(usize) -> i64,
+) -> Result<u64, DemoError> {
+    use crate::features::auth::codes::{create_account, free_username, store_code};
+    use crate::features::auth::model::{CODE_DIGITS, username_from_name};
+    let mut rng = Rng::with_seed(seed ^ 0x5167_1ca5);
+    let has_account: Vec<i64> =
+        sqlx::query_scalar("SELECT member_id FROM users WHERE member_id IS NOT NULL")
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut made = 0;
+    for m in w
+        .members
+        .iter()
+        .filter(|m| m.status != MemberStatus::Transferred)
+    {
+        if has_account.contains(&m.id) {
+            continue;
+        }
+        let cell = w.cell_ids.iter().position(|c| *c == m.cell_id).unwrap_or(0);
+        let username = free_username(tx, &username_from_name(&m.name)).await?;
+        let user = create_account(tx, &username, &m.name, Some(m.id), w.now).await?;
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role, org_unit_id) VALUES ($1, 'member', $2)",
+        )
+        .bind(user)
+        .bind(m.cell_id)
+        .execute(&mut **tx)
+        .await?;
+        let code = format!(
+            "{:0width$}",
+            rng.u64(0..10u64.pow(CODE_DIGITS as u32)),
+            width = CODE_DIGITS
+        );
+        store_code(tx, user, &code, secretary_of(cell), w.now).await?;
+        made += 1;
+    }
+    Ok(made)
 }

@@ -47,6 +47,7 @@ use crate::features::reviews::{
     dv213_page::Dv213Page,
     evidence_page::EvidencePage,
     report_page::{CellReportPage, WardReportPage},
+    stewards_view::CommitteeStewards,
 };
 use crate::features::transfer::data_page::{DataPage, WardExports};
 use crate::features::visits::{
@@ -114,8 +115,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=HomeRedirect />
                         <Route path=path!("/my") view=MyPage />
                         <Route path=path!("/account") view=AccountPage />
-                        // The cells, then the ward's export links for those who read a whole ward.
-                        <Route path=path!("/cells") view=|| view! { <CellsPage /> <WardExports /> } />
+                        // The cells, then, for those who read a whole ward, its committee
+                        // members' cells and its export links.
+                        <Route path=path!("/cells") view=|| view! { <CellsPage /> <CommitteeStewards /> <WardExports /> } />
                         <Route path=path!("/cells/:cell") view=CellPage />
                         <Route path=path!("/cells/:cell/board") view=BoardPage />
                         <Route path=path!("/cells/:cell/register") view=RegisterPage />

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { test, expect, noHorizontalScroll } from "./fixtures";
+import { test, expect, hydrated, noHorizontalScroll } from "./fixtures";
 
 // A server started on an empty database (the second server of playwright.config.ts) has
 // no ward: every page leads to the set-up page, which only the link the server printed
@@ -18,7 +18,7 @@ function setupLink(): string {
 
 test("a new ward is set up in the browser, once, and its committee is signed in", async ({ page, browser }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "one ward to set up: the desktop run sets it up");
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   // Before the set-up, every page leads to the set-up page, which asks for the link.
   await page.goto(`${site}/cells`);
   await expect(page).toHaveURL(`${site}/setup`);
@@ -51,6 +51,10 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
   // Set up and signed in: the committee's start page, named after the office.
   await expect(page).toHaveURL(`${site}/cells`);
   await expect(page.getByText("Văn phòng Đảng ủy xã Thanh Trì")).toBeVisible();
+  // The words follow the ward's kind: a xã's pages say "xã".
+  const mainNav = page.getByRole("navigation", { name: "Điều hướng chính" });
+  await expect(mainNav.getByRole("link", { name: "Kiến nghị toàn xã" })).toBeVisible();
+  await expect(mainNav.getByRole("link", { name: "Báo cáo toàn xã" })).toBeVisible();
 
   // The link no longer opens the form.
   await page.goto(setupLink());
@@ -113,7 +117,7 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
   await addGroup.getByRole("button", { name: "Thêm tổ đảng" }).click();
   await expect(cell.getByRole("listitem").filter({ hasText: "Tổ đảng số 1" })).toContainText("0 đảng viên");
 
-  await cell.getByText("Sửa tên, mã chi bộ").click();
+  await cell.getByText("Sửa, giao phụ trách, giải thể chi bộ").click();
   const rename = cell.getByRole("form", { name: "Sửa tên, mã chi bộ" });
   await rename.getByLabel("Tên đơn vị").fill("Chi bộ Thôn Đông Hạ");
   await rename.getByRole("button", { name: "Lưu" }).click();
@@ -121,9 +125,25 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
   await expect(renamed.getByText("TT-DONG", { exact: true })).toBeVisible();
   await expect(renamed.getByRole("listitem").filter({ hasText: "Tổ đảng số 1" })).toBeVisible();
 
-  // The new cell is the committee's to open from its list of cells.
+  // Nobody answers for the new cell yet; the committee's office takes it on (R9).
+  await expect(renamed.getByText("Chưa có cấp ủy viên phụ trách")).toBeVisible();
+  await renamed.getByText("Sửa, giao phụ trách, giải thể chi bộ").click();
+  const steward = renamed.getByRole("form", { name: "Cấp ủy viên phụ trách – Chi bộ Thôn Đông Hạ" });
+  await steward.getByLabel("Cấp ủy viên phụ trách").selectOption({ label: "Văn phòng Đảng ủy xã Thanh Trì" });
+  await steward.getByRole("button", { name: "Giao phụ trách" }).click();
+  await expect(page.getByRole("region", { name: "Chi bộ Thôn Đông Hạ" })).toContainText(
+    "Cấp ủy viên phụ trách: Văn phòng Đảng ủy xã Thanh Trì",
+  );
+
+  // The new cell is the committee's to open from its list of cells, and its start page
+  // shows it among the cells its office answers for.
   await page.goto(`${site}/cells`);
-  await expect(page.getByRole("link", { name: "Chi bộ Thôn Đông Hạ" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Chi bộ Thôn Đông Hạ" }).first()).toBeVisible();
+  const stewards = page.getByRole("region", { name: "Cấp ủy viên phụ trách chi bộ" });
+  const mine = stewards.locator(".steward").filter({ hasText: "Văn phòng Đảng ủy xã Thanh Trì" });
+  await expect(mine).toContainText("1 chi bộ");
+  await expect(mine.getByRole("row", { name: /Chi bộ Thôn Đông Hạ/ })).toContainText("0 / 0");
+  await expect(stewards.getByText("Chi bộ chưa có cấp ủy viên phụ trách")).toHaveCount(0);
 
   // The committee gives the new cell its secretary: an account with a one-time code.
   await page.getByRole("navigation", { name: "Điều hướng chính" }).getByRole("link", { name: "Tài khoản đăng nhập" }).click();
@@ -162,6 +182,86 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
   await secretary.getByRole("button", { name: "Lưu mật khẩu và tiếp tục" }).click();
   await expect(secretary.getByRole("heading", { level: 1, name: "Chi bộ Thôn Đông Hạ" })).toBeVisible();
   await phone.close();
+
+  // At her desk, the secretary brings the cell's members and households in from
+  // spreadsheets, each household with the member who looks after it.
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "vi-VN" });
+  const sec = await desk.newPage();
+  await sec.goto(`${site}/login`);
+  await sec.getByLabel("Tên đăng nhập").fill("hoa.nguyen");
+  await sec.getByLabel("Mật khẩu").fill("lua-chin-dong-xa");
+  await sec.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(sec.getByRole("heading", { level: 1, name: "Chi bộ Thôn Đông Hạ" })).toBeVisible();
+  await sec.getByRole("link", { name: "Nhập, xuất dữ liệu" }).click();
+  await expect(sec.getByRole("heading", { name: "Nhập từ bảng tính" })).toBeVisible();
+  await hydrated(sec);
+  const importCsv = async (name: string, lines: string[], kind: string, rows: number) => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join("\r\n") + "\r\n")]);
+    await sec.getByLabel("Tệp Excel hoặc CSV").setInputFiles({ name, mimeType: "text/csv", buffer: body });
+    await sec.getByRole("button", { name: "Tải lên và xem trước" }).click();
+    await expect(sec.getByLabel("Trang tính này là danh sách")).toHaveValue(kind);
+    await sec.getByRole("button", { name: "Kiểm tra toàn bộ tệp" }).click();
+    await expect(sec.getByRole("heading", { name: `Tệp hợp lệ: ${rows} dòng` })).toBeVisible();
+    await sec.getByRole("button", { name: "Ghi vào chi bộ" }).click();
+    await expect(sec.getByRole("heading", { name: "Đã nhập xong" })).toBeVisible();
+  };
+  await importCsv(
+    "dang-vien.csv",
+    ["Họ và tên,Năm sinh,Giới tính,Ngõ,Số nhà", "Lê Văn Nam,1961,Nam,Ngõ Đông,12", "Trần Thị Mận,1975,Nữ,Ngõ Đông,20"],
+    "members",
+    2,
+  );
+  await sec.getByRole("button", { name: "Nhập tệp khác" }).click();
+  await importCsv(
+    "ho-gia-dinh.csv",
+    [
+      "Chủ hộ,Số nhà,Ngõ,Nhân khẩu,Đảng viên phụ trách",
+      "Đỗ Văn Hải,14,Ngõ Đông,4,Lê Văn Nam",
+      "Phan Thị Lựu,16,Ngõ Đông,3,Lê Văn Nam",
+      "Vũ Văn Khang,22,Ngõ Đông,5,Trần Thị Mận",
+    ],
+    "households",
+    3,
+  );
+
+  // Sign-ins for the whole cell in one click, and the cards to hand out, printed.
+  await sec.getByRole("navigation", { name: "Chi bộ" }).getByRole("link", { name: "Tài khoản" }).click();
+  await expect(sec).toHaveURL(/\/cells\/\d+\/sign-ins$/);
+  await sec.getByRole("button", { name: "Cấp tài khoản cho 2 đảng viên chưa có" }).click();
+  await expect(sec.getByRole("status")).toHaveText(/^Đã cấp tài khoản cho 2 đảng viên\./);
+  const cards = sec.locator(".sign-in-card");
+  await expect(cards).toHaveCount(2);
+  await sec.emulateMedia({ media: "print" });
+  await expect(sec.locator(".site-header")).toBeHidden();
+  await expect(cards.first()).toBeVisible();
+  await sec.emulateMedia({ media: "screen" });
+  const namCard = cards.filter({ hasText: "Lê Văn Nam" });
+  await expect(namCard.getByRole("img", { name: "Mã QR mở trang đăng nhập" })).toBeVisible();
+  const namUser = (await namCard.locator("dd strong").first().textContent())!.trim();
+  const namCode = (await namCard.locator(".sign-in-card__code").textContent())!.trim();
+  expect(namUser).toBe("nam.le");
+  await desk.close();
+
+  // The member scans the card on his phone: the username is filled in, the code signs him
+  // in once, he chooses a password, and sees the households he looks after.
+  const memberPhone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "vi-VN" });
+  const nam = await memberPhone.newPage();
+  await nam.goto(`${site}/login?u=${namUser}`);
+  await hydrated(nam);
+  await expect(nam.getByLabel("Tên đăng nhập")).toHaveValue(namUser);
+  await nam.getByLabel("Mật khẩu").fill(namCode);
+  await nam.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(nam).toHaveURL(/\/welcome$/);
+  await nam.getByLabel("Mật khẩu mới", { exact: true }).fill("ngo-dong-nha-so-12");
+  await nam.getByLabel("Nhập lại mật khẩu mới").fill("ngo-dong-nha-so-12");
+  await nam.getByRole("button", { name: "Lưu mật khẩu và tiếp tục" }).click();
+  await expect(nam).toHaveURL(/\/my$/);
+  await expect(nam.getByRole("heading", { level: 1, name: "Hộ tôi phụ trách" })).toBeVisible();
+  await expect(nam.getByText("Đỗ Văn Hải")).toBeVisible();
+  await expect(nam.getByText("Phan Thị Lựu")).toBeVisible();
+  await expect(nam.getByText("Vũ Văn Khang")).toHaveCount(0);
+  await noHorizontalScroll(nam);
+  await memberPhone.close();
 
   // The committee sees the secretary has signed in with a password of her own.
   await page.reload();

@@ -112,13 +112,8 @@ async fn the_committee_makes_an_account_that_signs_in_with_its_code() {
     assert!(made["last_sign_in"].is_string(), "{made}");
 
     // A member of the ward without an account, linked with the member role in their cell.
-    let (member, member_cell): (i64, i64) = sqlx::query_as(
-        "SELECT id, cell_id FROM members WHERE status = 'active' AND id NOT IN \
-         (SELECT member_id FROM users WHERE member_id IS NOT NULL) ORDER BY id LIMIT 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let member_cell = app.cell(1).await;
+    let member = new_member(&app, member_cell, "Đinh Thị Lan").await;
     let free = |list: &Value| {
         list["free_members"]
             .as_array()
@@ -126,7 +121,7 @@ async fn the_committee_makes_an_account_that_signs_in_with_its_code() {
             .iter()
             .any(|m| m["id"] == member)
     };
-    assert!(free(&list));
+    assert!(free(&listed(&app, ward, &committee).await));
     let res = app
         .call(
             "org/create_account",
@@ -415,12 +410,7 @@ async fn linking_follows_the_member_role() {
     assert_eq!(invalid(&res), ("member".into(), "RoleNeedsMember".into()));
     // The viewer may be linked to a free member, and unlinked again.
     let viewer = user_id(&app, "viewer").await;
-    let free = app
-        .id(
-            "SELECT id FROM members WHERE status = 'active' AND id NOT IN \
-             (SELECT member_id FROM users WHERE member_id IS NOT NULL) ORDER BY id LIMIT 1",
-        )
-        .await;
+    let free = new_member(&app, app.cell(0).await, "Đinh Thị Lan").await;
     let link = change(&app, ward, viewer, &[("member", free.to_string())]).await;
     let res = app.call("org/link_member", &link, Some(&committee)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);

@@ -30,17 +30,10 @@ fn cookie_of(res: &Answer) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-/// The first active member of a cell who has no account.
+/// A member the cell has just taken in, with no account yet.
 async fn unsigned_member(app: &TestApp, cell: i64) -> (i64, String) {
-    sqlx::query_as(
-        "SELECT id, full_name FROM members WHERE cell_id = $1 AND status = 'active' \
-         AND id NOT IN (SELECT member_id FROM users WHERE member_id IS NOT NULL) \
-         ORDER BY id LIMIT 1",
-    )
-    .bind(cell)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
+    let name = "Đinh Thị Lan";
+    (new_member(app, cell, name).await, name.to_string())
 }
 
 async fn issue(app: &TestApp, member: i64, cookie: Option<&str>) -> Answer {
@@ -242,13 +235,7 @@ async fn only_the_cells_secretary_and_its_committee_give_codes() {
     assert_eq!(accounts().await, before, "no account made");
 
     // A member who has moved away gets no sign-in here.
-    let moved = app
-        .id(&format!(
-            "SELECT id FROM members WHERE cell_id = {cell} AND status = 'active' \
-             AND id <> {member} AND id NOT IN (SELECT member_id FROM users \
-             WHERE member_id IS NOT NULL) ORDER BY id LIMIT 1"
-        ))
-        .await;
+    let moved = new_member(&app, cell, "Hà Văn Tùng").await;
     sqlx::query("UPDATE members SET status = 'transferred' WHERE id = $1")
         .bind(moved)
         .execute(&app.pool)
@@ -340,8 +327,13 @@ async fn a_secretary_makes_accounts_for_the_whole_cell_and_gets_their_cards() {
         .await
         .unwrap()
     };
+    assert_eq!(without().await, 0, "every demo member has an account");
+    let mut taken_in = Vec::new();
+    for name in ["Đinh Thị Lan", "Hà Văn Tùng", "Kiều Thị Mai", "Lò Văn Sơn"] {
+        taken_in.push(new_member(&app, cell, name).await);
+    }
     let missing = without().await;
-    assert!(missing > 3, "the demo cell has members without accounts");
+    assert_eq!(missing, 4, "the members the cell has just taken in");
     let form = [("cell", cell.to_string())];
 
     // Nobody else: not a stranger, a member, another cell's secretary, a viewer.
@@ -390,7 +382,12 @@ async fn a_secretary_makes_accounts_for_the_whole_cell_and_gets_their_cards() {
         .iter()
         .filter(|m| m["state"]["Code"].is_object())
         .collect();
-    assert_eq!(cards.len() as i64, missing);
+    // The new accounts' cards, beside the demo's members' cards still waiting.
+    let new_cards = cards
+        .iter()
+        .filter(|m| taken_in.contains(&m["member_id"].as_i64().unwrap()))
+        .count();
+    assert_eq!(new_cards as i64, missing);
     for card in &cards {
         let code = &card["state"]["Code"];
         assert_eq!(typed_code(code["code"].as_str().unwrap()).len(), 8);
@@ -417,7 +414,10 @@ async fn a_secretary_makes_accounts_for_the_whole_cell_and_gets_their_cards() {
         .json();
     assert_eq!(again["members"], page["members"]);
     // A card's code signs its member in.
-    let card = cards[0];
+    let card = cards
+        .iter()
+        .find(|m| taken_in.contains(&m["member_id"].as_i64().unwrap()))
+        .unwrap();
     let res = sign_in_with(
         &app,
         card["username"].as_str().unwrap(),

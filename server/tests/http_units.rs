@@ -470,3 +470,41 @@ async fn only_the_wards_committee_changes_its_tree() {
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_pages_say_the_word_of_the_wards_kind() {
+    let app = app().await;
+    let phuong = first_ward(&app).await;
+    let committee = app.sign_in("committee").await;
+    let page = app
+        .page(&format!("/wards/{phuong}/reports"), Some(&committee))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for words in [
+        "Kiến nghị toàn phường",
+        "Báo cáo toàn phường",
+        "Sơ kết, tổng kết toàn phường",
+    ] {
+        assert!(page.body.contains(words), "{words}");
+    }
+
+    // A xã's committee reads "xã" wherever the demo's reads "phường".
+    let other = second_ward_committee(&app).await;
+    let xa = app
+        .id("SELECT id FROM org_units WHERE code = 'X-BEN-CANH'")
+        .await;
+    let page = app
+        .page(&format!("/wards/{xa}/reports"), Some(&other))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for words in [
+        "Kiến nghị toàn xã",
+        "Báo cáo toàn xã",
+        "Sơ kết, tổng kết toàn xã",
+    ] {
+        assert!(page.body.contains(words), "{words}");
+    }
+    assert!(!page.body.contains("toàn phường"));
+    let inbox = app.page(&format!("/wards/{xa}/inbox"), Some(&other)).await;
+    assert!(inbox.body.contains("Báo cáo toàn xã"));
+}

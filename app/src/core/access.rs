@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::code_enum::code_enum;
+use crate::core::ward_kind::WardKind;
 
 code_enum!(
     /// The level of an org unit. Depth is data: a commune may sit under a province directly.
@@ -64,6 +65,8 @@ pub struct Grant {
     pub unit_kind: UnitKind,
     /// Materialised path of the unit ("/1/4/9/"): a unit is covered when its path starts with this.
     pub unit_path: String,
+    /// The kind of the commune/ward the unit lies in (none above a ward).
+    pub ward_kind: Option<WardKind>,
 }
 
 /// The screen where someone signed in with a one-time code chooses their password.
@@ -102,6 +105,15 @@ impl Me {
 
     /// Where the person lands after signing in: after a one-time code, the screen that
     /// asks for a password.
+    /// The kind of the commune/ward the person works in (of their first grant in one), for
+    /// the words its pages say; a phường when none says.
+    pub fn ward_kind(&self) -> WardKind {
+        self.grants
+            .iter()
+            .find_map(|g| g.ward_kind)
+            .unwrap_or(WardKind::Phuong)
+    }
+
     pub fn home_path(&self) -> String {
         if self.must_choose_password {
             return CHOOSE_PASSWORD_PATH.to_string();
@@ -137,6 +149,7 @@ mod tests {
             unit_name: format!("u{unit_id}"),
             unit_kind: kind,
             unit_path: path.to_string(),
+            ward_kind: None,
         }
     }
 

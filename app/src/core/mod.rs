@@ -7,3 +7,4 @@ pub mod clock;
 pub mod code_enum;
 pub mod fold;
 pub mod form_post;
+pub mod ward_kind;

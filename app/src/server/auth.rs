@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::db::Pool;
 use crate::core::access::{Grant, Me, Role, UnitKind};
+use crate::core::ward_kind::WardKind;
 
 /// The session's user: who they are, their roles, and the hash that ties the session to
 /// the current password (changing the password ends every other session).
@@ -131,13 +132,16 @@ struct GrantRow {
     unit_name: String,
     unit_kind: String,
     unit_path: String,
+    ward_kind: Option<String>,
 }
 
 impl Backend {
     async fn load(&self, row: UserRow) -> Result<SessionUser, BackendError> {
         let grants: Vec<GrantRow> = sqlx::query_as(
-            "SELECT r.role, u.id AS unit_id, u.name AS unit_name, u.kind AS unit_kind, u.path AS unit_path \
+            "SELECT r.role, u.id AS unit_id, u.name AS unit_name, u.kind AS unit_kind, u.path AS unit_path, \
+               w.commune_kind AS ward_kind \
              FROM user_roles r JOIN org_units u ON u.id = r.org_unit_id \
+             LEFT JOIN org_units w ON w.id = u.ward_id \
              WHERE r.user_id = $1 ORDER BY r.id",
         )
         .bind(row.id)
@@ -152,6 +156,7 @@ impl Backend {
                     unit_name: g.unit_name,
                     unit_kind: UnitKind::parse(&g.unit_kind)?,
                     unit_path: g.unit_path,
+                    ward_kind: g.ward_kind.as_deref().and_then(WardKind::parse),
                 })
             })
             .collect();

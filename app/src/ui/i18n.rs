@@ -96,3 +96,12 @@ mod tests {
         assert_eq!(locale_from_cookies("xi18n_pref_locale=en"), Locale::vi);
     }
 }
+
+/// The word for a kind of commune/ward in the page's language: "xã", "phường"… or
+/// "commune", "ward"….
+pub fn ward_word(l: Locale, kind: crate::core::ward_kind::WardKind) -> &'static str {
+    match l {
+        Locale::en => kind.en(),
+        _ => kind.vi(),
+    }
+}

@@ -5,13 +5,14 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
 use crate::core::access::{Me, Role, UnitKind};
+use crate::core::ward_kind::WardKind;
 use crate::error::AppError;
 use crate::features::auth::api::{SignOut, current_user};
 use crate::features::auth::model::{ACCOUNT_PATH, sign_in_path};
 use crate::features::visits::widgets::OfflineScript;
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
-use crate::ui::i18n::SetLanguage;
+use crate::ui::i18n::{SetLanguage, ward_word};
 use leptos::server_fn::ServerFn as _;
 
 /// Who is signed in, as the layout loads it once for every page under it.
@@ -82,6 +83,17 @@ pub async fn signed_in() -> Option<Me> {
     }
 }
 
+/// The kind of the signed-in person's commune/ward, for the words a page says; a phường
+/// when nobody is signed in. Known once the layout has loaded the person, which
+/// [`crate::ui::loaded::Loaded`] waits for before it shows a page.
+pub fn ward_kind_now() -> WardKind {
+    use_context::<SignedIn>()
+        .and_then(|SignedIn(me)| me.try_get_untracked().flatten())
+        .and_then(Result::ok)
+        .flatten()
+        .map_or(WardKind::Phuong, |me| me.ward_kind())
+}
+
 /// `/`: each role lands on its own start page.
 #[component]
 pub fn HomeRedirect() -> impl IntoView {
@@ -119,6 +131,7 @@ fn SiteHeader(me: Me) -> impl IntoView {
     };
     let cells_current = current("/cells");
     let account_current = current(ACCOUNT_PATH);
+    let kind = me.ward_kind();
     // The commune/ward the person sees as a whole, for its concerns inbox.
     let ward = me
         .grants
@@ -199,8 +212,8 @@ fn SiteHeader(me: Me) -> impl IntoView {
                     <a href="/cells" aria-current=cells_current>{t!(i18n, nav.cells)}</a>
                 </Show>
                 {ward.map(|w| view! {
-                    <a href=format!("/wards/{w}/inbox") aria-current=ward_current(w)>{t!(i18n, nav.ward_concerns)}</a>
-                    <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current(w)>{t!(i18n, nav.ward_reports)}</a>
+                    <a href=format!("/wards/{w}/inbox") aria-current=ward_current(w)>{move || t_string!(i18n, nav.ward_concerns, kind = ward_word(i18n.get_locale(), kind))}</a>
+                    <a href=format!("/wards/{w}/reports") aria-current=ward_reports_current(w)>{move || t_string!(i18n, nav.ward_reports, kind = ward_word(i18n.get_locale(), kind))}</a>
                     <a href=format!("/wards/{w}/units") aria-current=ward_page_current(w, "units")>{t!(i18n, nav.units)}</a>
                     {committee.then(|| view! {
                         <a href=format!("/wards/{w}/accounts") aria-current=ward_page_current(w, "accounts")>{t!(i18n, nav.accounts)}</a>

@@ -23,6 +23,9 @@ where
             {move || {
                 let children = Arc::clone(&children);
                 Suspend::new(async move {
+                    // The person first (loaded once for every page), so that the page's
+                    // words may follow their ward.
+                    let _ = crate::ui::layout::signed_in().await;
                     match res.await {
                         Ok(value) => children(value).into_any(),
                         Err(err) => view! { <ErrorPanel err /> }.into_any(),

@@ -329,3 +329,21 @@ pub async fn sign_in_on(router: &Router, username: &str, password: &str) -> Answ
     )
     .await
 }
+
+/// A member the cell has just taken in, with no account yet (every demo member has one):
+/// answers their id.
+pub async fn new_member(app: &TestApp, cell: i64, full_name: &str) -> i64 {
+    let now = clock().now();
+    sqlx::query_scalar(
+        "INSERT INTO members (ward_id, cell_id, full_name, search_key, gender, status, kind, \
+         created_at, updated_at) \
+         SELECT ward_id, id, $2, lower($2), 'female', 'active', 'resident', $3, $3 \
+         FROM org_units WHERE id = $1 RETURNING id",
+    )
+    .bind(cell)
+    .bind(full_name)
+    .bind(now)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}

@@ -526,7 +526,9 @@ impl Fuzz {
                 "members",
                 "cell_id",
                 "status <> 'transferred' AND id NOT IN \
-                 (SELECT member_id FROM users WHERE member_id IS NOT NULL)",
+                 (SELECT member_id FROM users WHERE member_id IS NOT NULL \
+                  AND username IN ('member1', 'member2', 'secretary1', 'secretary2', \
+                                   'secretary3', 'viewer', 'committee'))",
                 4,
                 true,
             ),

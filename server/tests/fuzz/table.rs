@@ -35,8 +35,8 @@ pub enum Entity {
     Ward,
     Member,
     Dv213Member,
-    /// A member with no sign-in account yet: giving one a code makes an account and resets
-    /// none of the accounts the fuzz signs in with.
+    /// A member whose account is none of those the fuzz signs in with: giving one a code
+    /// resets none of the fuzz's sessions.
     Unsigned,
     Household,
     Group,
@@ -295,6 +295,11 @@ pub fn table() -> Vec<Endpoint> {
             unit: writes(Cell),
             version: version(UNIT_VERSION, "unit"),
         },
+        "org/set_steward" Form Scoped LIGHT {
+            cell: writes(Cell),
+            steward: Text,
+            version: version(UNIT_VERSION, "cell"),
+        },
         "org/move_group" Form Scoped LIGHT {
             group: writes(Cell),
             cell: Id(Cell, None),
@@ -551,6 +556,7 @@ pub fn table() -> Vec<Endpoint> {
         // reviews
         "reviews/cell_report" Form Scoped HEAVY { cell: reads(Cell), period: Period },
         "reviews/ward_report" Form Scoped HEAVY { ward: reads(Ward), period: Period },
+        "reviews/stewards" Form Scoped HEAVY { ward: reads(Ward) },
         "reviews/dv213" Form Scoped MID { cell: reads(Cell), year: YearOrEmpty },
         "reviews/dv213_meeting" Form Scoped LIGHT {
             cell: writes(Cell),

@@ -153,20 +153,7 @@ pub async fn give_code(
     now: DateTime<Utc>,
 ) -> AppResult<Issued> {
     let code = new_code();
-    let expires_at = expiry(now);
-    sqlx::query(
-        "INSERT INTO sign_in_codes (user_id, code, expires_at, issued_by, issued_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO UPDATE SET code = excluded.code, \
-         expires_at = excluded.expires_at, issued_by = excluded.issued_by, \
-         issued_at = excluded.issued_at",
-    )
-    .bind(user_id)
-    .bind(&code)
-    .bind(expires_at)
-    .bind(by.user_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    let expires_at = store_code(tx, user_id, &code, by.user_id, now).await?;
     audit::write(
         tx,
         Entry::<(), _> {
@@ -192,6 +179,32 @@ pub async fn give_code(
         expires_at,
         new_account,
     })
+}
+
+/// Stores `code` as the account's one-time code (replacing any it had), issued by
+/// `by_user` at `now`, and answers when it stops working.
+pub async fn store_code(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    code: &str,
+    by_user: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<DateTime<Utc>> {
+    let expires_at = expiry(now);
+    sqlx::query(
+        "INSERT INTO sign_in_codes (user_id, code, expires_at, issued_by, issued_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO UPDATE SET code = excluded.code, \
+         expires_at = excluded.expires_at, issued_by = excluded.issued_by, \
+         issued_at = excluded.issued_at",
+    )
+    .bind(user_id)
+    .bind(code)
+    .bind(expires_at)
+    .bind(by_user)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(expires_at)
 }
 
 /// When a code issued at `now` stops working: at the end of the [`CODE_DAYS`]th day after

@@ -9,6 +9,8 @@ use super::model::*;
 use super::widgets::*;
 use crate::features::org::widgets::id_param;
 use crate::i18n::*;
+use crate::ui::i18n::ward_word;
+use crate::ui::layout::ward_kind_now;
 use crate::ui::loaded::Loaded;
 
 #[component]
@@ -45,7 +47,7 @@ fn InboxView(b: Inbox) -> impl IntoView {
             <p class="page-header__intro">{t!(i18n, concerns.inbox_intro)}</p>
             <p class="concern-links">
                 <a class="button" href=format!("/wards/{ward}/calendar")>{t!(i18n, concerns.calendar_title)}</a>
-                <a class="button" href=format!("/wards/{ward}/reports")>{t!(i18n, nav.ward_reports)}</a>
+                <a class="button" href=format!("/wards/{ward}/reports")>{move || t_string!(i18n, nav.ward_reports, kind = ward_word(i18n.get_locale(), ward_kind_now()))}</a>
             </p>
         </header>
         <div class="concern-stats">

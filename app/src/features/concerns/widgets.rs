@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use super::model::*;
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::i18n::ward_word;
+use crate::ui::layout::ward_kind_now;
 
 pub fn state_label(l: Locale, s: State) -> &'static str {
     match s {
@@ -19,18 +21,22 @@ pub fn state_label(l: Locale, s: State) -> &'static str {
     }
 }
 
-pub fn step_label(l: Locale, s: Step) -> &'static str {
+/// A step's name; referring to the committee names the ward's kind.
+pub fn step_label(l: Locale, s: Step) -> String {
+    let kind = ward_word(l, ward_kind_now());
     match s {
-        Step::Raise => td_string!(l, concerns.steps.raise),
-        Step::Report => td_string!(l, concerns.steps.report),
-        Step::Answer => td_string!(l, concerns.steps.answer),
-        Step::Refer => td_string!(l, concerns.steps.refer),
-        Step::ReferOutside => td_string!(l, concerns.steps.refer_outside),
-        Step::AnswerInWriting => td_string!(l, concerns.steps.answer_in_writing),
-        Step::RecordOutsideAnswer => td_string!(l, concerns.steps.record_outside_answer),
-        Step::Inform => td_string!(l, concerns.steps.inform),
-        Step::Close => td_string!(l, concerns.steps.close),
-        Step::Reopen => td_string!(l, concerns.steps.reopen),
+        Step::Raise => td_string!(l, concerns.steps.raise).to_string(),
+        Step::Report => td_string!(l, concerns.steps.report).to_string(),
+        Step::Answer => td_string!(l, concerns.steps.answer).to_string(),
+        Step::Refer => td_string!(l, concerns.steps.refer, kind = kind).to_string(),
+        Step::ReferOutside => td_string!(l, concerns.steps.refer_outside).to_string(),
+        Step::AnswerInWriting => td_string!(l, concerns.steps.answer_in_writing).to_string(),
+        Step::RecordOutsideAnswer => {
+            td_string!(l, concerns.steps.record_outside_answer).to_string()
+        }
+        Step::Inform => td_string!(l, concerns.steps.inform).to_string(),
+        Step::Close => td_string!(l, concerns.steps.close).to_string(),
+        Step::Reopen => td_string!(l, concerns.steps.reopen).to_string(),
     }
 }
 
@@ -67,17 +73,29 @@ pub fn urgency_label(l: Locale, u: Urgency) -> &'static str {
     }
 }
 
-pub fn body_label(l: Locale, b: OutsideBody) -> &'static str {
+/// A body's name; the ward's own bodies name its kind.
+pub fn body_label(l: Locale, b: OutsideBody) -> String {
+    let kind = ward_word(l, ward_kind_now());
     match b {
-        OutsideBody::FatherlandFront => td_string!(l, concerns.bodies.fatherland_front),
-        OutsideBody::WomensUnion => td_string!(l, concerns.bodies.womens_union),
-        OutsideBody::VeteransAssociation => td_string!(l, concerns.bodies.veterans_association),
-        OutsideBody::YouthUnion => td_string!(l, concerns.bodies.youth_union),
-        OutsideBody::FarmersAssociation => td_string!(l, concerns.bodies.farmers_association),
-        OutsideBody::ElderlyAssociation => td_string!(l, concerns.bodies.elderly_association),
-        OutsideBody::PeoplesCommittee => td_string!(l, concerns.bodies.peoples_committee),
-        OutsideBody::Police => td_string!(l, concerns.bodies.police),
-        OutsideBody::Other => td_string!(l, concerns.bodies.other),
+        OutsideBody::FatherlandFront => {
+            td_string!(l, concerns.bodies.fatherland_front, kind = kind).to_string()
+        }
+        OutsideBody::WomensUnion => td_string!(l, concerns.bodies.womens_union).to_string(),
+        OutsideBody::VeteransAssociation => {
+            td_string!(l, concerns.bodies.veterans_association).to_string()
+        }
+        OutsideBody::YouthUnion => td_string!(l, concerns.bodies.youth_union).to_string(),
+        OutsideBody::FarmersAssociation => {
+            td_string!(l, concerns.bodies.farmers_association).to_string()
+        }
+        OutsideBody::ElderlyAssociation => {
+            td_string!(l, concerns.bodies.elderly_association).to_string()
+        }
+        OutsideBody::PeoplesCommittee => {
+            td_string!(l, concerns.bodies.peoples_committee, kind = kind).to_string()
+        }
+        OutsideBody::Police => td_string!(l, concerns.bodies.police, kind = kind).to_string(),
+        OutsideBody::Other => td_string!(l, concerns.bodies.other).to_string(),
     }
 }
 

@@ -154,6 +154,53 @@ pub async fn create_account(
     result
 }
 
+/// What a change to one account of the ward works from: the caller as the ward's
+/// committee, the account, and who makes the change now.
+#[cfg(feature = "ssr")]
+pub struct Change {
+    pub caller: crate::server::scope::Caller,
+    pub pool: crate::server::db::Pool,
+    pub scope: crate::server::scope::WardScope,
+    pub who: crate::server::audit::Who,
+    pub target: super::accounts_repo::Target,
+}
+
+/// Makes one change to an account of the ward: the ward's committee, and for `whole`
+/// only over an account whose every role is within the ward. A plain form post comes
+/// back to the page with `done` (`changed`, `reset`) naming the account.
+#[cfg(feature = "ssr")]
+async fn change_account<F, Fut>(
+    ward: i64,
+    account: i64,
+    done: &'static str,
+    whole: bool,
+    change: F,
+) -> Result<(), AppError>
+where
+    F: FnOnce(Change) -> Fut,
+    Fut: std::future::Future<Output = Result<(), AppError>>,
+{
+    use super::accounts_repo as repo;
+    let result = crate::server::scope::answer(async move {
+        let (caller, pool, scope, who) = repo::committee(ward).await?;
+        let target = repo::ward_account(&pool, &scope, account).await?;
+        if whole {
+            repo::require_whole(&caller, &target)?;
+        }
+        change(Change {
+            caller,
+            pool,
+            scope,
+            who,
+            target,
+        })
+        .await
+    })
+    .await;
+    back_to_page(ward, &result, |_| format!("{done}={account}"));
+    result
+}
+
 /// Gives an account a role at a unit of the ward: the ward's committee.
 #[server(endpoint = "org/grant_role")]
 pub async fn grant_role(
@@ -164,16 +211,11 @@ pub async fn grant_role(
     version: i64,
 ) -> Result<(), AppError> {
     use super::accounts_repo as repo;
-    use crate::server::scope::*;
-    let result = answer(async move {
-        let (_, pool, scope, who) = repo::committee(ward).await?;
+    change_account(ward, account, "changed", false, |c| async move {
         let role = repo::role_choice(&role)?;
-        let target = repo::ward_account(&pool, &scope, account).await?;
-        repo::grant(&pool, &scope, &who, &target, role, unit, version).await
+        repo::grant(&c.pool, &c.scope, &c.who, &c.target, role, unit, version).await
     })
-    .await;
-    back_to_page(ward, &result, |_| format!("changed={account}"));
-    result
+    .await
 }
 
 /// Takes a role at a unit of the ward from an account: the ward's committee; never the
@@ -187,16 +229,11 @@ pub async fn revoke_role(
     version: i64,
 ) -> Result<(), AppError> {
     use super::accounts_repo as repo;
-    use crate::server::scope::*;
-    let result = answer(async move {
-        let (_, pool, scope, who) = repo::committee(ward).await?;
+    change_account(ward, account, "changed", false, |c| async move {
         let role = repo::role_choice(&role)?;
-        let target = repo::ward_account(&pool, &scope, account).await?;
-        repo::revoke(&pool, &scope, &who, &target, role, unit, version).await
+        repo::revoke(&c.pool, &c.scope, &c.who, &c.target, role, unit, version).await
     })
-    .await;
-    back_to_page(ward, &result, |_| format!("changed={account}"));
-    result
+    .await
 }
 
 /// Deactivates an account (it signs in no more, its sessions end at once) or reactivates
@@ -209,16 +246,10 @@ pub async fn set_account_active(
     version: i64,
 ) -> Result<(), AppError> {
     use super::accounts_repo as repo;
-    use crate::server::scope::*;
-    let result = answer(async move {
-        let (caller, pool, scope, who) = repo::committee(ward).await?;
-        let target = repo::ward_account(&pool, &scope, account).await?;
-        repo::require_whole(&caller, &target)?;
-        repo::set_active(&pool, &scope, &who, &target, active, version).await
+    change_account(ward, account, "changed", true, |c| async move {
+        repo::set_active(&c.pool, &c.scope, &c.who, &c.target, active, version).await
     })
-    .await;
-    back_to_page(ward, &result, |_| format!("changed={account}"));
-    result
+    .await
 }
 
 /// Links an account to a member of the ward who has no account, or unlinks it (`member`
@@ -231,16 +262,11 @@ pub async fn link_member(
     version: i64,
 ) -> Result<(), AppError> {
     use super::accounts_repo as repo;
-    use crate::server::scope::*;
-    let result = answer(async move {
-        let (_, pool, scope, who) = repo::committee(ward).await?;
+    change_account(ward, account, "changed", false, |c| async move {
         let member = member_choice(&member)?;
-        let target = repo::ward_account(&pool, &scope, account).await?;
-        repo::link(&pool, &scope, &who, &target, member, version).await
+        repo::link(&c.pool, &c.scope, &c.who, &c.target, member, version).await
     })
-    .await;
-    back_to_page(ward, &result, |_| format!("changed={account}"));
-    result
+    .await
 }
 
 /// Resets an account's sign-in to a new one-time code, which ends its sessions: the
@@ -248,14 +274,8 @@ pub async fn link_member(
 #[server(endpoint = "org/reset_sign_in")]
 pub async fn reset_sign_in(ward: i64, account: i64, version: i64) -> Result<(), AppError> {
     use super::accounts_repo as repo;
-    use crate::server::scope::*;
-    let result = answer(async move {
-        let (caller, pool, scope, who) = repo::committee(ward).await?;
-        let target = repo::ward_account(&pool, &scope, account).await?;
-        repo::require_whole(&caller, &target)?;
-        repo::reset(&pool, &caller.me, &scope, &who, &target, version).await
+    change_account(ward, account, "reset", true, |c| async move {
+        repo::reset(&c.pool, &c.caller.me, &c.scope, &c.who, &c.target, version).await
     })
-    .await;
-    back_to_page(ward, &result, |_| format!("reset={account}"));
-    result
+    .await
 }

@@ -537,6 +537,7 @@ pub async fn revoke(
         .execute(&mut *tx)
         .await?;
     refuse_last_committee(&mut tx, ward.ward_id).await?;
+    super::units_repo::release_cells(&mut tx, ward.ward_id, target.id).await?;
     let was = RoleAt {
         role: role.code(),
         unit_id: unit,
@@ -570,6 +571,7 @@ pub async fn set_active(
         .await?;
     if !active {
         refuse_last_committee(&mut tx, ward.ward_id).await?;
+        super::units_repo::release_cells(&mut tx, ward.ward_id, target.id).await?;
         sqlx::query("DELETE FROM sign_in_codes WHERE user_id = $1")
             .bind(target.id)
             .execute(&mut *tx)

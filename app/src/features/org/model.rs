@@ -40,36 +40,9 @@ code_enum!(
     }
 );
 
+pub use crate::core::ward_kind::WardKind;
+
 code_enum!(Gender { Male = "male", Female = "female", Other = "other" });
-
-code_enum!(
-    /// What kind of commune-level unit a ward is; the words for it follow.
-    WardKind {
-        Xa = "xa",
-        Phuong = "phuong",
-        ThiTran = "thi_tran",
-        DacKhu = "dac_khu",
-    }
-);
-
-impl WardKind {
-    /// The Vietnamese word, lower case: "xã", "phường", "thị trấn", "đặc khu".
-    pub fn vi(self) -> &'static str {
-        match self {
-            WardKind::Xa => "xã",
-            WardKind::Phuong => "phường",
-            WardKind::ThiTran => "thị trấn",
-            WardKind::DacKhu => "đặc khu",
-        }
-    }
-
-    /// Reads a kind as a person types it: its code, its Vietnamese word with or without
-    /// diacritics, with spaces, hyphens or underscores ("thị trấn", "thi-tran", "thi_tran").
-    pub fn from_typed(text: &str) -> Option<Self> {
-        let folded = crate::core::fold::fold(text.trim()).replace([' ', '-'], "_");
-        Self::ALL.iter().copied().find(|k| k.code() == folded)
-    }
-}
 
 code_enum!(
     /// Tags on a household that matter to those who look after it.

@@ -29,6 +29,8 @@ pub struct CellUnit {
     pub members: i64,
     pub households: i64,
     pub groups: Vec<GroupUnit>,
+    /// The committee member who answers for it (R9): their account and name.
+    pub steward: Option<(i64, String)>,
 }
 
 /// A ward's cells, in name order, with whether the caller may change them.
@@ -38,6 +40,8 @@ pub struct WardTree {
     pub ward_name: String,
     pub can_edit: bool,
     pub cells: Vec<CellUnit>,
+    /// The ward's active committee accounts, who may answer for cells: id and name.
+    pub committee: Vec<(i64, String)>,
 }
 
 /// The ward's tree: its committee and viewers.
@@ -49,11 +53,13 @@ pub async fn ward_units(ward: i64) -> Result<WardTree, AppError> {
         let pool = pool()?;
         let scope = caller.read_ward(&pool, ward).await?;
         let cells = super::units_repo::cells_of(&pool, scope.ward_id).await?;
+        let committee = super::units_repo::committee_of(&pool, scope.ward_id).await?;
         Ok(WardTree {
             ward_id: scope.ward_id,
             ward_name: scope.name,
             can_edit: scope.can_write,
             cells,
+            committee,
         })
     })
     .await
@@ -163,6 +169,32 @@ pub async fn move_group(group: i64, cell: i64, version: i64) -> Result<(), AppEr
                 AppError::invalid("target_cell", crate::error::Problem::UnknownChoice)
             })?;
         repo::move_group(&pool, &repo::who(&caller)?, &group, &target, version).await
+    })
+    .await
+}
+
+/// Gives a cell to a member of the ward's committee to answer for (R9), or leaves it
+/// with nobody (`steward` empty): the committee, from the version the cell was shown.
+#[server(endpoint = "org/set_steward")]
+pub async fn set_steward(cell: i64, steward: String, version: i64) -> Result<(), AppError> {
+    use super::units_repo as repo;
+    use crate::core::access::UnitKind;
+    use crate::server::{scope::*, state::pool};
+    answer(async move {
+        let caller = Caller::require().await?;
+        let pool = pool()?;
+        let cell = repo::committee_unit(&caller, &pool, cell).await?;
+        if cell.kind != UnitKind::Cell {
+            return Err(AppError::Forbidden);
+        }
+        let steward =
+            match steward.trim() {
+                "" => None,
+                id => Some(id.parse::<i64>().map_err(|_| {
+                    AppError::invalid("steward", crate::error::Problem::UnknownChoice)
+                })?),
+            };
+        repo::set_steward(&pool, &repo::who(&caller)?, &cell, steward, version).await
     })
     .await
 }

@@ -32,6 +32,7 @@ fn UnitsView(w: WardTree) -> impl IntoView {
     let ward = w.ward_id;
     // Where a group may move: every cell of the ward, by name.
     let targets: Vec<(i64, String)> = w.cells.iter().map(|c| (c.id, c.name.clone())).collect();
+    let committee = w.committee.clone();
     view! {
         <Title text=title />
         <header class="page-header">
@@ -55,7 +56,9 @@ fn UnitsView(w: WardTree) -> impl IntoView {
         } else {
             view! {
                 <div class="units">
-                    {w.cells.into_iter().map(|c| view! { <CellPanel c edit targets=targets.clone() /> }).collect_view()}
+                    {w.cells.into_iter().map(|c| view! {
+                        <CellPanel c edit targets=targets.clone() committee=committee.clone() />
+                    }).collect_view()}
                 </div>
             }.into_any()
         }}
@@ -79,7 +82,12 @@ fn UnitFields(name: String, code: String) -> impl IntoView {
 }
 
 #[component]
-fn CellPanel(c: CellUnit, edit: bool, targets: Vec<(i64, String)>) -> impl IntoView {
+fn CellPanel(
+    c: CellUnit,
+    edit: bool,
+    targets: Vec<(i64, String)>,
+    committee: Vec<(i64, String)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let heading = format!("cell-{}", c.id);
     let labelled_by = heading.clone();
@@ -87,6 +95,8 @@ fn CellPanel(c: CellUnit, edit: bool, targets: Vec<(i64, String)>) -> impl IntoV
     let id = c.id;
     let version = c.version;
     let cell_name = c.name.clone();
+    let steward = c.steward.clone();
+    let steward_id = steward.as_ref().map(|(id, _)| *id);
     view! {
         <section class="panel unit" aria-labelledby=labelled_by>
             <header class="unit__head">
@@ -98,9 +108,15 @@ fn CellPanel(c: CellUnit, edit: bool, targets: Vec<(i64, String)>) -> impl IntoV
             <p class="unit__figures">
                 {t!(i18n, units.cell_figures, members = format::int(c.members), households = format::int(c.households), groups = c.groups.len())}
             </p>
+            <p class="unit__steward">
+                {match steward {
+                    Some((_, name)) => view! { {t!(i18n, units.steward)} ": " <strong>{name}</strong> }.into_any(),
+                    None => view! { <span class="badge badge--warn">{t!(i18n, units.no_steward)}</span> }.into_any(),
+                }}
+            </p>
             {edit.then(|| view! {
                 <details class="unit__edit">
-                    <summary>{t!(i18n, units.edit_cell)}</summary>
+                    <summary>{t!(i18n, units.manage_cell)}</summary>
                     <form method="post" action=EditUnit::url() class="form form--inline"
                         aria-label=format!("{} – {}", t_string!(i18n, units.edit_cell), cell_name.clone())>
                         <input type="hidden" name="unit" value=id />
@@ -108,14 +124,23 @@ fn CellPanel(c: CellUnit, edit: bool, targets: Vec<(i64, String)>) -> impl IntoV
                         <UnitFields name=c.name.clone() code=c.code.clone() />
                         <button type="submit" class="button">{t!(i18n, units.save)}</button>
                     </form>
+                    <form method="post" action=SetSteward::url() class="form form--inline"
+                        aria-label=format!("{} – {}", t_string!(i18n, units.steward), cell_name.clone())>
+                        <input type="hidden" name="cell" value=id />
+                        <input type="hidden" name="version" value=version />
+                        <label class="field">
+                            <span class="field__label">{t!(i18n, units.steward)}</span>
+                            <select name="steward">
+                                <option value="" selected=steward_id.is_none()>{t!(i18n, units.nobody)}</option>
+                                {committee.into_iter().map(|(u, name)| view! {
+                                    <option value=u selected=steward_id == Some(u)>{name}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <button type="submit" class="button">{t!(i18n, units.give_cell)}</button>
+                    </form>
                     {if empty {
-                        view! {
-                            <form method="post" action=RetireUnit::url() class="unit__retire">
-                                <input type="hidden" name="unit" value=id />
-                                <input type="hidden" name="version" value=version />
-                                <button type="submit" class="button button--danger">{t!(i18n, units.retire_cell)}</button>
-                            </form>
-                        }.into_any()
+                        view! { <RetireForm unit=id version label=t_string!(i18n, units.retire_cell).to_string() /> }.into_any()
                     } else {
                         view! { <p class="muted">{t!(i18n, units.retire_cell_hint)}</p> }.into_any()
                     }}
@@ -184,18 +209,24 @@ fn GroupRow(g: GroupUnit, edit: bool, cell: i64, targets: Vec<(i64, String)>) ->
                         </form>
                     })}
                     {if g.members == 0 {
-                        view! {
-                            <form method="post" action=RetireUnit::url() class="unit__retire">
-                                <input type="hidden" name="unit" value=id />
-                                <input type="hidden" name="version" value=version />
-                                <button type="submit" class="button button--danger">{t!(i18n, units.retire_group)}</button>
-                            </form>
-                        }.into_any()
+                        view! { <RetireForm unit=id version label=t_string!(i18n, units.retire_group).to_string() /> }.into_any()
                     } else {
                         view! { <p class="muted">{t!(i18n, units.retire_group_hint)}</p> }.into_any()
                     }}
                 </details>
             })}
         </li>
+    }
+}
+
+/// Retires a cell or a group that holds nothing any more, from the version it was shown.
+#[component]
+fn RetireForm(unit: i64, version: i64, label: String) -> impl IntoView {
+    view! {
+        <form method="post" action=RetireUnit::url() class="unit__retire">
+            <input type="hidden" name="unit" value=unit />
+            <input type="hidden" name="version" value=version />
+            <button type="submit" class="button button--danger">{label}</button>
+        </form>
     }
 }

@@ -92,6 +92,8 @@ struct TreeRow {
     version: i64,
     members: i64,
     households: i64,
+    steward_id: Option<i64>,
+    steward_name: Option<String>,
 }
 
 /// The ward's cells still in use, in name order, each with its groups.
@@ -100,8 +102,9 @@ pub async fn cells_of(pool: &Pool, ward_id: i64) -> AppResult<Vec<CellUnit>> {
         "SELECT u.id, u.parent_id, u.kind, u.name, u.code, u.version, \
            (SELECT COUNT(*) FROM members m WHERE m.ward_id = u.ward_id AND m.status <> 'transferred' \
               AND ((u.kind = 'cell' AND m.cell_id = u.id) OR (u.kind = 'party_group' AND m.party_group_id = u.id))) AS members, \
-           (SELECT COUNT(*) FROM households h WHERE h.ward_id = u.ward_id AND h.cell_id = u.id) AS households \
-         FROM org_units u \
+           (SELECT COUNT(*) FROM households h WHERE h.ward_id = u.ward_id AND h.cell_id = u.id) AS households, \
+           s.id AS steward_id, s.display_name AS steward_name \
+         FROM org_units u LEFT JOIN users s ON s.id = u.steward_user_id \
          WHERE u.ward_id = $1 AND u.kind IN ('cell', 'party_group') AND u.retired_at IS NULL \
          ORDER BY u.name, u.id",
     )
@@ -119,6 +122,7 @@ pub async fn cells_of(pool: &Pool, ward_id: i64) -> AppResult<Vec<CellUnit>> {
             members: r.members,
             households: r.households,
             groups: Vec::new(),
+            steward: r.steward_id.zip(r.steward_name.clone()),
         })
         .collect();
     for r in rows.iter().filter(|r| r.kind == "party_group") {
@@ -133,6 +137,19 @@ pub async fn cells_of(pool: &Pool, ward_id: i64) -> AppResult<Vec<CellUnit>> {
         }
     }
     Ok(cells)
+}
+
+/// The ward's active committee accounts, by name: who may answer for its cells.
+pub async fn committee_of(pool: &Pool, ward_id: i64) -> AppResult<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT u.id, u.display_name FROM users u \
+         JOIN user_roles r ON r.user_id = u.id \
+         WHERE r.role = 'committee' AND r.org_unit_id = $1 AND u.active = 1 \
+         ORDER BY u.display_name, u.id",
+    )
+    .bind(ward_id)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// What the audit log keeps of a unit's names.
@@ -472,4 +489,81 @@ pub async fn move_group(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[derive(Serialize)]
+struct Steward {
+    steward_user_id: Option<i64>,
+}
+
+/// Gives the cell to a member of its ward's committee to answer for, or to nobody.
+pub async fn set_steward(
+    pool: &Pool,
+    who: &Who,
+    cell: &Unit,
+    steward: Option<i64>,
+    version: i64,
+) -> AppResult<()> {
+    let mut tx = begin_write(pool).await?;
+    bump_version(&mut tx, cell, version).await?;
+    if let Some(id) = steward {
+        let serves: Option<i64> = sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
+             WHERE u.id = $1 AND u.active = 1 AND r.role = 'committee' AND r.org_unit_id = $2",
+        )
+        .bind(id)
+        .bind(cell.ward_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if serves.is_none() {
+            return Err(AppError::invalid("steward", Problem::UnknownChoice));
+        }
+    }
+    let was: Option<i64> =
+        sqlx::query_scalar("SELECT steward_user_id FROM org_units WHERE id = $1")
+            .bind(cell.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query("UPDATE org_units SET steward_user_id = $1 WHERE id = $2")
+        .bind(steward)
+        .bind(cell.id)
+        .execute(&mut *tx)
+        .await?;
+    audit::write(
+        &mut tx,
+        Entry {
+            ward_id: Some(cell.ward_id),
+            user_id: Some(who.user_id),
+            action: "steward_set",
+            entity: cell.kind.code(),
+            entity_id: Some(cell.id),
+            before: Some(&Steward {
+                steward_user_id: was,
+            }),
+            after: Some(&Steward {
+                steward_user_id: steward,
+            }),
+            at: who.at,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Frees the cells an account answered for once it no longer sits, active, on the ward's
+/// committee (its role taken, the account deactivated): they show as nobody's until the
+/// committee gives them to someone. Answers how many were freed.
+pub async fn release_cells(tx: &mut Tx<'_>, ward_id: i64, user_id: i64) -> AppResult<u64> {
+    Ok(sqlx::query(
+        "UPDATE org_units SET steward_user_id = NULL, version = version + 1 \
+         WHERE ward_id = $1 AND steward_user_id = $2 AND NOT EXISTS ( \
+           SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id \
+           WHERE r.user_id = $2 AND r.role = 'committee' AND r.org_unit_id = $1 AND u.active = 1)",
+    )
+    .bind(ward_id)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }

@@ -7,10 +7,13 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{get_cell_report, get_ward_report};
 use super::model::*;
+use super::stewards_view::WardStewards;
 use super::widgets::*;
 use crate::features::org::widgets::{CellFrame, CellTab, StatusBadge, id_param};
 use crate::i18n::*;
 use crate::ui::format;
+use crate::ui::i18n::ward_word;
+use crate::ui::layout::ward_kind_now;
 use crate::ui::loaded::Loaded;
 use crate::ui::print::PrintButton;
 
@@ -191,7 +194,7 @@ fn WardReport(r: Report) -> impl IntoView {
         <Title text=format!("{title} · {}", r.ward_name) />
         <header class="page-header no-print">
             <p class="page-header__crumb">{r.ward_name.clone()}</p>
-            <h1>{td_string!(l, reviews.ward_title)}</h1>
+            <h1>{td_string!(l, reviews.ward_title, kind = ward_word(l, ward_kind_now())).to_string()}</h1>
             <p class="page-header__intro">{td_string!(l, reviews.ward_intro)}</p>
         </header>
         <div class="report-tools no-print">
@@ -248,6 +251,7 @@ fn WardReport(r: Report) -> impl IntoView {
                     </tbody>
                 </table>
             </section>
+            <WardStewards ward />
         </article>
     }
     .into_any()

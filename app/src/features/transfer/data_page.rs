@@ -11,6 +11,7 @@ use crate::core::access::{Me, Role, UnitKind};
 use crate::features::org::api::get_cell;
 use crate::features::org::widgets::{CellFrame, CellTab, id_param};
 use crate::i18n::*;
+use crate::ui::i18n::ward_word;
 
 #[component]
 pub fn DataPage() -> impl IntoView {
@@ -145,6 +146,7 @@ pub fn ExportLinks(
 pub fn WardExports() -> impl IntoView {
     let i18n = use_i18n();
     let links = move |me: Me| {
+        let kind = me.ward_kind();
         me.grants
             .iter()
             .filter(|g| {
@@ -154,7 +156,7 @@ pub fn WardExports() -> impl IntoView {
             .map(|(id, name)| {
                 view! {
                     <ExportLinks
-                        title=t_string!(i18n, transfer.ward_export_title).to_string()
+                        title=t_string!(i18n, transfer.ward_export_title, kind = ward_word(i18n.get_locale_untracked(), kind)).to_string()
                         intro=t_string!(i18n, transfer.ward_export_intro, ward = name.clone()).to_string()
                         href=move |s| ward_export_href(id, s)
                     />
