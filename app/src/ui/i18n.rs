@@ -84,6 +84,15 @@ pub async fn set_language(lang: String, back: String) -> Result<(), AppError> {
     .await
 }
 
+/// The word for a kind of commune/ward in the page's language: "xã", "phường"… or
+/// "commune", "ward"….
+pub fn ward_word(l: Locale, kind: crate::core::ward_kind::WardKind) -> &'static str {
+    match l {
+        Locale::en => kind.en(),
+        _ => kind.vi(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,14 +103,5 @@ mod tests {
         assert_eq!(locale_from_cookies("a=b; i18n_pref_locale=en"), Locale::en);
         assert_eq!(locale_from_cookies("i18n_pref_locale=fr"), Locale::vi);
         assert_eq!(locale_from_cookies("xi18n_pref_locale=en"), Locale::vi);
-    }
-}
-
-/// The word for a kind of commune/ward in the page's language: "xã", "phường"… or
-/// "commune", "ward"….
-pub fn ward_word(l: Locale, kind: crate::core::ward_kind::WardKind) -> &'static str {
-    match l {
-        Locale::en => kind.en(),
-        _ => kind.vi(),
     }
 }
