@@ -50,7 +50,7 @@ test("a new ward is set up in the browser, once, and its committee is signed in"
 
   // Set up and signed in: the committee's start page, named after the office.
   await expect(page).toHaveURL(`${site}/cells`);
-  await expect(page.getByText("Văn phòng Đảng ủy xã Thanh Trì")).toBeVisible();
+  await expect(page.locator(".who__name")).toHaveText("Văn phòng Đảng ủy xã Thanh Trì");
   // The words follow the ward's kind: a xã's pages say "xã".
   const mainNav = page.getByRole("navigation", { name: "Điều hướng chính" });
   await expect(mainNav.getByRole("link", { name: "Kiến nghị toàn xã" })).toBeVisible();
