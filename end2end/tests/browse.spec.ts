@@ -2,7 +2,18 @@ import { test, expect, signIn, hydrated, noHorizontalScroll } from "./fixtures";
 
 test("the committee browses a cell and finds people without typing diacritics", async ({ page }) => {
   await signIn(page, "committee");
-  await page.getByRole("link", { name: "Chi bộ Tổ dân phố số 1" }).click();
+  // The start page shows the cells the committee's office answers for, and the one
+  // nobody answers for yet (R9), each with how it stands.
+  const stewards = page.getByRole("region", { name: "Cấp ủy viên phụ trách chi bộ" });
+  const mine = stewards.locator(".steward--me");
+  await expect(mine.getByRole("heading", { level: 3 })).toContainText("Văn phòng Đảng ủy phường");
+  await expect(mine.getByRole("heading", { level: 3 })).toContainText("2 chi bộ");
+  await expect(mine.getByRole("row", { name: /Chi bộ Tổ dân phố số 1/ })).toContainText(/\d+ \/ \d+/);
+  const nobody = stewards.locator(".steward--nobody");
+  await expect(nobody.getByRole("heading", { level: 3 })).toContainText("Chi bộ chưa có cấp ủy viên phụ trách");
+  await expect(nobody.getByRole("link", { name: "Chi bộ Tổ dân phố số 3" })).toBeVisible();
+  await noHorizontalScroll(page);
+  await page.locator(".cell-cards").getByRole("link", { name: "Chi bộ Tổ dân phố số 1" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Chi bộ Tổ dân phố số 1" })).toBeVisible();
 
   await page.getByRole("navigation", { name: "Chi bộ" }).getByRole("link", { name: "Đảng viên" }).click();
