@@ -7,12 +7,12 @@
 // - Other pages: from the network; without one, the kept start page for "/", else the
 //   offline page.
 // - Signing in or out empties the kept pages: they are one person's.
-// Visits themselves never pass through here: the page keeps them (visits.js).
+// Visits themselves never pass through here: the page keeps them (its outbox, in the app).
 
 const STATIC = "ganbo-static-v1";
 const PAGES = "ganbo-pages-v1";
 const OFFLINE = "/offline";
-const SHELL = [OFFLINE, "/visits.js", "/manifest.webmanifest", "/favicon.svg", "/icons/icon-192.png"];
+const SHELL = [OFFLINE, "/manifest.webmanifest", "/favicon.svg", "/icons/icon-192.png"];
 /** How long a page may take on a weak network before the kept copy is shown instead. */
 const NETWORK_WAIT_MS = 4000;
 /** A kept household page is fetched again in the background at most this often. */

@@ -291,6 +291,14 @@ impl FromServerFnError for AppError {
             _ => Self::Internal,
         }
     }
+
+    /// An error answer that is not one of ours (a proxy's or gateway's error page, a
+    /// cut-off body) says nothing about the request: it is a trouble on the way, to be
+    /// tried again, not a refusal of what was sent.
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        <JsonEncoding as leptos::server_fn::Decodes<Self>>::decode(data)
+            .unwrap_or_else(|e| Self::Transport(e.to_string()))
+    }
 }
 
 #[cfg(feature = "ssr")]

@@ -808,7 +808,11 @@ async fn the_pages_are_server_rendered_for_a_phone() {
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("visit-card"), "cards are rendered");
     assert!(res.body.contains("tel:"), "tap to call");
-    assert!(res.body.contains("/visits.js"), "the offline script");
+    assert!(
+        res.body.contains("data-offline-banner") && res.body.contains("OfflineKeeper"),
+        "the outbox is started on the page"
+    );
+    assert!(!res.body.contains("/visits.js"), "no script of its own");
     assert!(res.body.contains("manifest.webmanifest"));
 
     let mine = own_household(&app, "member1", 0).await;

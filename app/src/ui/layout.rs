@@ -9,7 +9,7 @@ use crate::core::ward_kind::WardKind;
 use crate::error::AppError;
 use crate::features::auth::api::{SignOut, current_user};
 use crate::features::auth::model::{ACCOUNT_PATH, sign_in_path};
-use crate::features::visits::widgets::OfflineScript;
+use crate::features::visits::outbox_view::OfflineKeeper;
 use crate::i18n::*;
 use crate::ui::error_text::ErrorNotice;
 use crate::ui::i18n::{SetLanguage, ward_word};
@@ -35,10 +35,10 @@ pub fn SignedInLayout() -> impl IntoView {
                         view! { <Redirect path=me.home_path() /> }.into_any()
                     }
                     Ok(Some(me)) => {
-                        // Members keep visits on the phone while offline: the script that
+                        // Members keep visits on the phone while offline: the outbox that
                         // sends them runs on every page they open.
                         let offline = (me.has(Role::Member) && me.member_id.is_some()).then(|| {
-                            view! { <OfflineScript user_id=me.user_id /> }
+                            view! { <OfflineKeeper user=me.user_id /> }
                         });
                         view! {
                             <SiteHeader me />

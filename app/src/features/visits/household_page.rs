@@ -2,23 +2,20 @@
 //! concerns, and its timeline of visits, concerns and who was responsible when.
 
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{LogVisit, get_household_visits};
+use super::api::get_household_visits;
 use super::model::*;
-use super::my_page::OutboxSection;
+use super::visit_form::VisitLog;
 use super::widgets::*;
-use crate::core::client_id::fresh_id;
 use crate::error::AppError;
-use crate::features::concerns::model::{Category as ConcernCategory, Urgency};
+use crate::features::concerns::model::Urgency;
 use crate::features::concerns::widgets::{category_label, state_label};
 use crate::features::org::api::get_household;
 use crate::features::org::model::HouseholdDetail;
 use crate::features::org::widgets::{HistoryTable, LastVisit, PhoneLink, TagList, id_param};
 use crate::i18n::*;
-use crate::ui::error_text::ErrorNotice;
 use crate::ui::format;
 use crate::ui::status_page::ErrorPanel;
 
@@ -140,186 +137,6 @@ fn HouseholdView(
             <h2>{t!(i18n, households.history)}</h2>
             <HistoryTable entries=d.history show_member=!can_log />
         </section>
-    }
-    .into_any()
-}
-
-/// The quick "visited, nothing to report" button and the full form, for the member who
-/// looks after the household. Plain forms: the offline script takes them over (keeps the
-/// visit on the phone first, then sends it); without the script they post as they are.
-#[component]
-fn VisitLog(
-    household: i64,
-    label: String,
-    today: chrono::NaiveDate,
-    hot_spot: i64,
-    campaigns: Vec<Campaign>,
-    saved: Option<chrono::NaiveDate>,
-    refused: Option<AppError>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let (earliest, latest) = visit_date_range(today);
-    let has_campaigns = !campaigns.is_empty();
-    view! {
-        <section id="visit" class="visit-log" data-household=household.to_string() data-label=label data-today=today.to_string()
-            aria-labelledby="visit-title">
-            <h2 id="visit-title" class="visually-hidden">{t!(i18n, visits.form_title)}</h2>
-            {saved.map(|d| view! {
-                <p class="notice visit-notice--ok" role="status">
-                    {t!(i18n, visits.saved, date = format::date(d))}" "
-                    <a href="/my">{t!(i18n, visits.back_to_list)}</a>
-                </p>
-            })}
-            {refused.map(|err| view! { <ErrorNotice err /> })}
-            <div class="visit-log__status" data-visit-status role="status" aria-live="polite"></div>
-            <form method="post" action=LogVisit::url() class="visit-quick" data-visit-form="quick">
-                <input type="hidden" name="visit[client_id]" value=fresh_id() data-client-id />
-                <input type="hidden" name="visit[household]" value=household.to_string() />
-                <input type="hidden" name="visit[visited_on]" value=today.to_string() data-visit-date />
-                <input type="hidden" name="visit[kind]" value="home" />
-                <button type="submit" class="button button--primary button--big button--wide">
-                    {t!(i18n, visits.quick)}
-                </button>
-                <p class="visit-quick__hint" data-hint=t_string!(i18n, visits.quick_hint, date = "{date}").to_string()>
-                    {t!(i18n, visits.quick_hint, date = format::date(today))}
-                </p>
-            </form>
-            <details class="visit-full" data-visit-details>
-                <summary class="button button--wide visit-full__summary">{t!(i18n, visits.full)}</summary>
-                <form method="post" action=LogVisit::url() class="form visit-form" data-visit-form="full">
-                    <input type="hidden" name="visit[client_id]" value=fresh_id() data-client-id />
-                    <input type="hidden" name="visit[household]" value=household.to_string() />
-                    <label class="field">
-                        <span class="field__label">{t!(i18n, visits.date)}</span>
-                        <input
-                            type="date"
-                            name="visit[visited_on]"
-                            value=today.to_string()
-                            min=earliest.to_string()
-                            max=latest.to_string()
-                            required
-                            data-visit-date
-                        />
-                    </label>
-                    <fieldset class="choices">
-                        <legend class="field__label">{t!(i18n, visits.kind)}</legend>
-                        {VisitKind::ALL.iter().map(|k| {
-                            let k = *k;
-                            view! {
-                                <label class="choice">
-                                    <input type="radio" name="visit[kind]" value=k.code() checked={k == VisitKind::Home} />
-                                    <span>{move || kind_label(i18n, k)}</span>
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                    <fieldset class="choices">
-                        <legend class="field__label">{t!(i18n, visits.topics)}</legend>
-                        {if has_campaigns {
-                            campaigns.into_iter().enumerate().map(|(i, c)| view! {
-                                <label class="choice">
-                                    <input type="checkbox" name=format!("visit[topics][{i}]") value=c.code />
-                                    <span>{c.name}</span>
-                                </label>
-                            }).collect_view().into_any()
-                        } else {
-                            view! { <p class="muted">{t!(i18n, visits.no_campaigns)}</p> }.into_any()
-                        }}
-                    </fieldset>
-                    <label class="field">
-                        <span class="field__label">{t!(i18n, visits.note)}</span>
-                        <textarea
-                            name="visit[note]"
-                            rows="4"
-                            maxlength=MAX_NOTE_LEN.to_string()
-                            placeholder=move || t_string!(i18n, visits.note_hint)
-                        ></textarea>
-                    </label>
-                    <label class="choice">
-                        <input type="checkbox" name="visit[mediation]" value="true" />
-                        <span>{t!(i18n, visits.mediation)}</span>
-                    </label>
-                    <label class="field">
-                        <span class="field__label">{t!(i18n, visits.hot_spot)}</span>
-                        <select name="visit[hot_spot]">
-                            {(0..=3i64).map(|level| view! {
-                                <option value=level.to_string() selected={level == hot_spot}>
-                                    {move || hot_spot_label(i18n, level)}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <fieldset class="visit-form__group">
-                        <legend class="field__label">{t!(i18n, visits.feedback_title)}</legend>
-                        <label class="field">
-                            <span class="field__label">{t!(i18n, visits.feedback_rating)}</span>
-                            <select name="visit[feedback_rating]">
-                                <option value="">{t!(i18n, visits.rating_none)}</option>
-                                {(1..=5i64).rev().map(|r| view! {
-                                    <option value=r.to_string()>{move || rating_label(i18n, r)}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                        <label class="field">
-                            <span class="field__label">{t!(i18n, visits.feedback)}</span>
-                            <textarea name="visit[feedback]" rows="2" maxlength=MAX_FEEDBACK_LEN.to_string()></textarea>
-                        </label>
-                    </fieldset>
-                    <fieldset class="visit-form__group visit-concerns">
-                        <legend class="field__label">{t!(i18n, visits.concerns_title)}</legend>
-                        <p class="muted">{t!(i18n, visits.concerns_hint)}</p>
-                        <div data-concern-list>
-                            <ConcernSlot index="0".to_string() number="1".to_string() client_id=fresh_id() />
-                        </div>
-                        <template data-concern-template>
-                            <ConcernSlot index="__N__".to_string() number="__NUM__".to_string() client_id=String::new() />
-                        </template>
-                        <button type="button" class="button" data-add-concern hidden>
-                            "+ "{t!(i18n, visits.add_concern)}
-                        </button>
-                    </fieldset>
-                    <button type="submit" class="button button--primary button--big button--wide">
-                        {t!(i18n, visits.save)}
-                    </button>
-                </form>
-            </details>
-            <OutboxSection household=Some(household) />
-        </section>
-    }
-    .into_any()
-}
-
-/// One concern's fields in the visit form; the script copies the template for more.
-#[component]
-fn ConcernSlot(index: String, number: String, client_id: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let name = move |field: &str| format!("visit[concerns][{index}][{field}]");
-    view! {
-        <fieldset class="concern-slot" data-concern-slot>
-            <legend class="concern-slot__title">{t!(i18n, visits.concern_n, n = number.clone())}</legend>
-            <input type="hidden" name=name("client_id") value=client_id data-concern-id />
-            <label class="field">
-                <span class="field__label">{t!(i18n, visits.concern_category)}</span>
-                <select name=name("category")>
-                    <option value="">{t!(i18n, visits.concern_choose)}</option>
-                    {ConcernCategory::ALL.iter().map(|c| {
-                        let c = *c;
-                        view! { <option value=c.code()>{category_label(i18n.get_locale_untracked(), c)}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="field">
-                <span class="field__label">{t!(i18n, visits.concern_body)}</span>
-                <textarea name=name("body") rows="3" maxlength=MAX_CONCERN_LEN.to_string()></textarea>
-            </label>
-            <label class="choice">
-                <input type="checkbox" name=name("urgency") value="urgent" />
-                <span>{t!(i18n, visits.concern_urgent)}</span>
-            </label>
-            <button type="button" class="button button--quiet" data-remove-concern hidden>
-                {t!(i18n, visits.remove_concern)}
-            </button>
-        </fieldset>
     }
     .into_any()
 }

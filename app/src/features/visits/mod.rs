@@ -10,4 +10,9 @@ pub mod coverage_page;
 pub mod household_page;
 pub mod my_page;
 pub mod offline_page;
+pub mod outbox;
+#[cfg(feature = "hydrate")]
+pub mod outbox_browser;
+pub mod outbox_view;
+pub mod visit_form;
 pub mod widgets;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use super::api::get_my_households;
 use super::model::*;
+use super::outbox_view::{MyOutbox, PendingBadge};
 use super::widgets::NeedBadge;
 use crate::features::concerns::model::Urgency;
 use crate::features::concerns::widgets::category_label;
@@ -31,13 +32,13 @@ pub fn MyPage() -> impl IntoView {
                     return view! { <p class="empty">{t!(i18n, my.not_a_member)}</p> }.into_any();
                 }
                 match households.await {
-                    Err(err) => view! { <OutboxSection household=None /> <ErrorPanel err /> }.into_any(),
+                    Err(err) => view! { <MyOutbox /> <ErrorPanel err /> }.into_any(),
                     Ok(d) if d.households.is_empty() => view! {
-                        <OutboxSection household=None />
+                        <MyOutbox />
                         <p class="empty">{t!(i18n, my.empty)}</p>
                     }
                     .into_any(),
-                    Ok(d) => view! { <OutboxSection household=None /> <MyHouseholdsView d /> }.into_any(),
+                    Ok(d) => view! { <MyOutbox /> <MyHouseholdsView d /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -161,7 +162,7 @@ fn VisitCard(h: MyHousehold) -> impl IntoView {
                     {(more > 0).then(|| view! { <p class="muted">{t!(i18n, visits.more_concerns, count = more)}</p> })}
                 </div>
             })}
-            <p class="visit-card__pending" data-pending hidden></p>
+            <PendingBadge household=h.id />
             <div class="visit-card__actions">
                 <a class="button button--primary" href=format!("{href}#visit")>{t!(i18n, visits.log_visit)}</a>
                 {(!tel.is_empty()).then(|| view! {
@@ -171,31 +172,6 @@ fn VisitCard(h: MyHousehold) -> impl IntoView {
                 })}
             </div>
         </li>
-    }
-    .into_any()
-}
-
-/// Where the offline script lists the visits not sent yet: all of them on the start page,
-/// one household's on its page. Empty and hidden until the script fills it.
-#[component]
-pub fn OutboxSection(household: Option<i64>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        {household.is_none().then(|| view! {
-            <div class="visit-log__status" data-outbox-flash role="status" aria-live="polite"></div>
-        })}
-        <section
-            class="outbox"
-            data-outbox=household.map_or("all".to_string(), |h| h.to_string())
-            aria-labelledby="outbox-title"
-            hidden
-        >
-            <div class="outbox__head">
-                <h2 id="outbox-title" class="outbox__title">{t!(i18n, visits.outbox_title)}</h2>
-                <button type="button" class="button" data-outbox-send>{t!(i18n, visits.outbox_send_now)}</button>
-            </div>
-            <ul class="outbox__list" data-outbox-list></ul>
-        </section>
     }
     .into_any()
 }
