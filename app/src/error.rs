@@ -321,6 +321,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_error_answer_that_is_not_ours_is_trouble_on_the_way() {
+        use leptos::server_fn::Bytes;
+        let ours = serde_json::to_vec(&AppError::Forbidden).unwrap();
+        assert_eq!(AppError::de(Bytes::from(ours)), AppError::Forbidden);
+        let invalid = AppError::invalid("note", Problem::TooLong { max: 2000 });
+        assert_eq!(AppError::de(invalid.ser()), invalid);
+        let gateway = Bytes::from_static(b"<html><body>502 Bad Gateway</body></html>");
+        assert!(matches!(AppError::de(gateway), AppError::Transport(_)));
+        assert!(matches!(AppError::de(Bytes::new()), AppError::Transport(_)));
+    }
+
+    #[test]
     fn messages_are_vietnamese_and_name_the_field() {
         let e = AppError::invalid("username", Problem::Required);
         assert_eq!(e.to_string(), "Tên đăng nhập: cần nhập.");

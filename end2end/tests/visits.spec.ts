@@ -227,7 +227,7 @@ test("a refused visit stays on the phone with the reason until corrected", async
       req.onsuccess = () => resolve(req.result);
     });
     const entry = all.find((e) => e.note === note);
-    entry.fields = entry.fields.map(([k, v]: [string, string]) => [k, k === "visit[visited_on]" ? "2001-01-01" : v]);
+    entry.visit.visited_on = "2001-01-01";
     entry.date = "2001-01-01";
     await new Promise((resolve) => {
       store.put(entry).onsuccess = resolve;

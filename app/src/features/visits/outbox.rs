@@ -272,7 +272,10 @@ mod tests {
             Outcome::Later(Some(Failure::Server))
         );
         let bad = AppError::invalid("visited_on", Problem::BadFormat);
-        assert_eq!(Outcome::of::<()>(Err(bad.clone())), Outcome::Refused(bad.clone()));
+        assert_eq!(
+            Outcome::of::<()>(Err(bad.clone())),
+            Outcome::Refused(bad.clone())
+        );
         assert_eq!(
             Outcome::of::<()>(Err(AppError::Forbidden)),
             Outcome::Refused(AppError::Forbidden)
@@ -288,8 +291,9 @@ mod tests {
 
     #[test]
     fn a_kept_entry_reads_back_as_it_was_written() {
-        let e = Entry::new(3, "A".into(), visit(), 5.0)
-            .after(&Outcome::Refused(AppError::invalid("note", Problem::TooLong { max: 9 })));
+        let e = Entry::new(3, "A".into(), visit(), 5.0).after(&Outcome::Refused(
+            AppError::invalid("note", Problem::TooLong { max: 9 }),
+        ));
         let json = serde_json::to_string(&e).unwrap();
         assert!(json.contains(r#""state":"refused""#), "{json}");
         assert!(json.contains(r#""kind":"refused""#), "{json}");
@@ -302,8 +306,16 @@ mod tests {
         assert_eq!(v.client_id, "v-abcdefgh");
         assert_eq!(v.concerns[0].client_id, "v-abcdefgh:c0");
         assert_eq!(v.concerns[1].client_id, "v-abcdefgh:c1");
-        assert!(v.concerns.iter().all(|c| crate::core::client_id::valid_client_id(&c.client_id)));
-        assert_eq!(with_ids(v.clone(), "v-abcdefgh"), v, "the same visit, the same ids");
+        assert!(
+            v.concerns
+                .iter()
+                .all(|c| crate::core::client_id::valid_client_id(&c.client_id))
+        );
+        assert_eq!(
+            with_ids(v.clone(), "v-abcdefgh"),
+            v,
+            "the same visit, the same ids"
+        );
     }
 
     #[test]
@@ -338,8 +350,16 @@ mod tests {
         let day = vietnam_day(millis).unwrap();
         assert_eq!(day.to_string(), "2026-12-01");
         let page = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        assert_eq!(default_day(page, Some(day)), day, "a page kept from yesterday");
-        assert_eq!(default_day(day, Some(page)), day, "a phone whose clock is behind");
+        assert_eq!(
+            default_day(page, Some(day)),
+            day,
+            "a page kept from yesterday"
+        );
+        assert_eq!(
+            default_day(day, Some(page)),
+            day,
+            "a phone whose clock is behind"
+        );
         assert_eq!(default_day(page, None), page);
     }
 }

@@ -133,7 +133,9 @@ pub async fn get(client_id: &str) -> Result<Option<Entry>, StorageError> {
 async fn delete(client_id: &str) -> Result<(), StorageError> {
     let db = db().await?;
     let tx = db.transaction(&[STORE], TransactionMode::ReadWrite)?;
-    tx.store(STORE)?.delete(JsValue::from_str(client_id)).await?;
+    tx.store(STORE)?
+        .delete(JsValue::from_str(client_id))
+        .await?;
     tx.done().await?;
     Ok(())
 }
@@ -251,7 +253,8 @@ pub fn start(user: i64) {
                 flush();
             }
         });
-        let _ = doc.add_event_listener_with_callback("visibilitychange", again.as_ref().unchecked_ref());
+        let _ = doc
+            .add_event_listener_with_callback("visibilitychange", again.as_ref().unchecked_ref());
         again.forget();
     }
     let every = Closure::<dyn Fn()>::new(flush);
@@ -328,7 +331,10 @@ fn pages_to_keep() -> Vec<String> {
         "link[href], script[src], [data-household-card] a[href^='/households/']",
     ) {
         for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+            let Some(el) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
                 continue;
             };
             let url = el
@@ -414,7 +420,8 @@ fn guard_sign_out() {
         else {
             return;
         };
-        if form.get_attribute("action").as_deref() != Some("/api/auth/sign_out") || confirmed.get() {
+        if form.get_attribute("action").as_deref() != Some("/api/auth/sign_out") || confirmed.get()
+        {
             return;
         }
         e.prevent_default();
@@ -432,7 +439,8 @@ fn guard_sign_out() {
             let _ = form.request_submit();
         });
     });
-    let _ = document().add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+    let _ =
+        document().add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
     on_submit.forget();
 }
 

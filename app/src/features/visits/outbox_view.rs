@@ -17,13 +17,23 @@ use crate::ui::error_text::error_text;
 pub enum Notice {
     Saving,
     /// Stored by the server.
-    Saved { day: String },
+    Saved {
+        day: String,
+    },
     /// Kept on the phone: there is no network.
-    Kept { day: String },
+    Kept {
+        day: String,
+    },
     /// A visit kept earlier has now been stored.
-    SentLater { day: String, household: String },
+    SentLater {
+        day: String,
+        household: String,
+    },
     /// The server would not take it; `fix`: it is back in the form to be corrected.
-    Refused { failure: Failure, fix: bool },
+    Refused {
+        failure: Failure,
+        fix: bool,
+    },
 }
 
 #[cfg(feature = "hydrate")]
@@ -49,13 +59,14 @@ pub(super) fn notice() -> RwSignal<Option<Notice>> {
 pub fn reason(i18n: I18nContext<Locale>, failure: &Failure) -> String {
     let l = i18n.get_locale();
     match failure {
-        Failure::Signin | Failure::Refused { body: AppError::Unauthenticated } => {
-            td_string!(l, visits.outbox_signin).to_string()
-        }
+        Failure::Signin
+        | Failure::Refused {
+            body: AppError::Unauthenticated,
+        } => td_string!(l, visits.outbox_signin).to_string(),
         Failure::Server => td_string!(l, visits.outbox_server).to_string(),
-        Failure::Refused { body: AppError::Forbidden | AppError::NotFound } => {
-            td_string!(l, visits.outbox_forbidden).to_string()
-        }
+        Failure::Refused {
+            body: AppError::Forbidden | AppError::NotFound,
+        } => td_string!(l, visits.outbox_forbidden).to_string(),
         Failure::Refused { body } => error_text(i18n, body),
     }
 }
@@ -128,7 +139,11 @@ fn notice_view(i18n: I18nContext<Locale>, notice: Notice) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let (tone, text, back) = match notice {
         Notice::Saving => ("info", td_string!(l, visits.saving).to_string(), false),
-        Notice::Saved { day } => ("ok", td_string!(l, visits.saved, date = day).to_string(), true),
+        Notice::Saved { day } => (
+            "ok",
+            td_string!(l, visits.saved, date = day).to_string(),
+            true,
+        ),
         Notice::Kept { day } => (
             "info",
             td_string!(l, visits.saved_offline, date = day).to_string(),

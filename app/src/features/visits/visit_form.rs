@@ -250,7 +250,10 @@ pub fn VisitLog(
 #[component]
 fn ConcernSlot(log: Log, key: u32) -> impl IntoView {
     let i18n = use_i18n();
-    let index = move || log.rows.with(|r| r.iter().position(|k| *k == key).unwrap_or(0));
+    let index = move || {
+        log.rows
+            .with(|r| r.iter().position(|k| *k == key).unwrap_or(0))
+    };
     let name = move |field: &'static str| move || super::outbox::concern_field(index(), field);
     view! {
         <fieldset class="concern-slot">
@@ -296,8 +299,8 @@ fn submit(log: Log, ev: leptos::ev::SubmitEvent) {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use leptos::prelude::*;
     use leptos::form::FromFormData;
+    use leptos::prelude::*;
     use wasm_bindgen::JsCast;
 
     use super::super::api::LogVisit;
@@ -341,7 +344,10 @@ mod browser {
                 // under the same id. The visit also stays in the outbox until then.
                 Ok(Outcome::Refused(err)) => {
                     let failure = Failure::Refused { body: err };
-                    notice().set(Some(Notice::Refused { failure, fix: false }));
+                    notice().set(Some(Notice::Refused {
+                        failure,
+                        fix: false,
+                    }));
                 }
                 Ok(Outcome::Sent) => {
                     notice().set(Some(Notice::Saved { day }));
@@ -390,7 +396,12 @@ mod browser {
 
     /// Sets each field of the form from the values given by name.
     fn fill(form: &web_sys::HtmlFormElement, fields: &[(String, String)]) {
-        let value_of = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let value_of = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
         let Ok(list) = form.query_selector_all("[name]") else {
             return;
         };
